@@ -1,0 +1,54 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/** Packages talk to each other only through their public index.ts (the package name). */
+const crossPackageImports = {
+  group: [
+    '@cachet/*/*',
+    '**/packages/*/src/**',
+    '**/packages/*/dist/**',
+    '**/apps/*/src/**',
+    '**/core/src/**',
+    '**/nestjs/src/**',
+    '**/testing/src/**',
+  ],
+  message: "Import another package through its public name ('@cachet/core'), never its files.",
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { patterns: [crossPackageImports] }],
+    },
+  },
+  {
+    files: ['packages/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            crossPackageImports,
+            {
+              group: ['@nestjs/*', '@cachet/nestjs'],
+              message: '@cachet/core is framework-free: it never imports Nest.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

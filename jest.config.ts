@@ -1,0 +1,38 @@
+import type { Config } from 'jest';
+
+// Tests run on the TypeScript sources: each package's public name maps to its
+// src/index.ts, so a test never sees a stale dist/ and deep imports stay impossible.
+const moduleNameMapper = {
+  '^@cachet/(core|nestjs|testing)$': '<rootDir>/../../packages/$1/src/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../../tsconfig.spec.json' }],
+};
+
+function project(displayName: string, rootDir: string): Config {
+  return {
+    displayName,
+    rootDir,
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleNameMapper,
+    transform,
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  };
+}
+
+const config: Config = {
+  projects: [
+    project('core', '<rootDir>/packages/core'),
+    project('nestjs', '<rootDir>/packages/nestjs'),
+    project('testing', '<rootDir>/packages/testing'),
+    project('demo-api', '<rootDir>/apps/demo-api'),
+  ],
+  globalSetup: '@cachet/testing/jest-global-setup',
+  globalTeardown: '@cachet/testing/jest-global-teardown',
+  testTimeout: 30_000,
+};
+
+export default config;

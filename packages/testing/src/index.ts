@@ -1,0 +1,18 @@
+export { startRedis, type StartRedisOptions, type RedisServerHandle } from './start-redis.js';
+export {
+  startRedisCluster,
+  type StartRedisClusterOptions,
+  type RedisClusterHandle,
+  type ClusterNodeHandle,
+} from './start-redis-cluster.js';
+export { RedisServerNotFoundError } from './redis-binary.js';
+export { freePort } from './free-port.js';
+export {
+  testRedisUrl,
+  testClusterNodes,
+  startSharedTestServers,
+  TEST_REDIS_URL_ENV,
+  TEST_CLUSTER_NODES_ENV,
+  type ClusterNodeAddress,
+  type SharedTestServers,
+} from './test-servers.js';

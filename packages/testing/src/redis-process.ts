@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'node:net';
+
+export interface SpawnedRedis {
+  readonly port: number;
+  readonly pid: number;
+  readonly dir: string;
+  readonly child: ChildProcess;
+}
+
+/** Spawns one redis-server bound to 127.0.0.1 and waits until it answers PING. */
+export async function spawnRedis(
+  binary: string,
+  port: number,
+  extraArgs: string[],
+  dir = mkdtempSync(join(tmpdir(), `cachet-redis-${port}-`)),
+): Promise<SpawnedRedis> {
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    '--logfile',
+    join(dir, 'redis.log'),
+    ...extraArgs,
+  ];
+  const child = spawn(binary, args, { stdio: 'ignore', detached: false });
+  if (child.pid === undefined) throw new Error(`Could not spawn ${binary} on port ${port}`);
+  child.unref();
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server on port ${port} exited with code ${code}; see ${dir}/redis.log`)),
+    ),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([waitForPing(port, 10_000), exited]);
+  return { port, pid: child.pid, dir, child };
+}
+
+/** Sends an inline PING until the server answers +PONG. */
+export async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await ping(port)) return;
+    if (Date.now() > deadline)
+      throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/** Sends a signal, ignoring a process that is already gone. */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process outlives `graceMs`; removes its directory. */
+export async function stopProcess(redis: Pick<SpawnedRedis, 'pid' | 'dir'>, graceMs = 3_000): Promise<void> {
+  signal(redis.pid, 'SIGCONT');
+  signal(redis.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(redis.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (isAlive(redis.pid)) signal(redis.pid, 'SIGKILL');
+  while (isAlive(redis.pid)) await new Promise((r) => setTimeout(r, 10));
+  rmSync(redis.dir, { recursive: true, force: true });
+}
