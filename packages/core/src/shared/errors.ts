@@ -1,0 +1,98 @@
+/** Stable, machine-readable codes: match on `error.code`, never on the message. */
+export const ErrorCodes = {
+  config: 'E_CACHE_CONFIG',
+  key: 'E_CACHE_KEY',
+  serialization: 'E_CACHE_SERIALIZATION',
+  lockTimeout: 'E_LOCK_TIMEOUT',
+  rateLimitExceeded: 'E_RATE_LIMIT_EXCEEDED',
+  writeBehind: 'E_WRITE_BEHIND',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Base class of every error Cachet throws on purpose. */
+export abstract class CachetError extends Error {
+  abstract readonly code: ErrorCode;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration: thrown at bootstrap or decoration time, never on a request. */
+export class CacheConfigError extends CachetError {
+  readonly code = ErrorCodes.config;
+
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`Invalid cache option "${option}": ${describe(value)}. Expected ${expected}.`);
+  }
+}
+
+/** A cache key that would collide or is meaningless (`''`, `undefined`, `[object Object]`). */
+export class CacheKeyError extends CachetError {
+  readonly code = ErrorCodes.key;
+
+  constructor(
+    readonly key: unknown,
+    reason: string,
+  ) {
+    super(`Invalid cache key ${describe(key)}: ${reason}`);
+  }
+}
+
+/** A value that cannot be serialized (or read back); nothing was written. */
+export class SerializationError extends CachetError {
+  readonly code = ErrorCodes.serialization;
+
+  constructor(
+    readonly key: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot serialize the value for key "${key}": ${reason}. Nothing was written.`, options);
+  }
+}
+
+/** `withLock` could not acquire the lock within `wait`. */
+export class LockTimeoutError extends CachetError {
+  readonly code = ErrorCodes.lockTimeout;
+
+  constructor(
+    readonly lockName: string,
+    readonly waitedMs: number,
+  ) {
+    super(`Lock "${lockName}" not acquired within ${waitedMs} ms; raise lock.wait or shorten the critical section.`);
+  }
+}
+
+/** A write-behind call could not be accepted (queue full with `onFull: 'error'`, or Redis unavailable). */
+export class WriteBehindError extends CachetError {
+  readonly code = ErrorCodes.writeBehind;
+
+  constructor(
+    readonly queue: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Write-behind queue "${queue}": ${reason}`, options);
+  }
+}
+
+/** Short, safe rendering of a bad value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

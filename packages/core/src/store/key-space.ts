@@ -1,0 +1,65 @@
+import { CacheConfigError } from '../shared/errors.js';
+
+/**
+ * Every Redis key Cachet writes, in one place. Keys that a script touches
+ * together share a hash tag (`{...}`) so they live in one Cluster slot:
+ *
+ * | key                      | what                                   | slot            |
+ * |--------------------------|----------------------------------------|-----------------|
+ * | `<ns>:e:{<key>}`         | cache entry (envelope, see entry-codec) | hash of `<key>` |
+ * | `<ns>:f:{<key>}`         | write fence of the entry (no stale set) | hash of `<key>` |
+ * | `<ns>:l:{<key>}`         | load lease of the entry (stampede)      | hash of `<key>` |
+ * | `<ns>:t:{<tag>}`         | tag version                             | hash of `<tag>` |
+ * | `<ns>:n`                 | namespace generation (O(1) clear)       | its own         |
+ * | `<ns>:w`                 | pub/sub channel: entry landed (wake)    | —               |
+ *
+ * The prefix never contains braces (checked), so the hash tag is always the
+ * user's key, whatever characters it holds.
+ */
+export class KeySpace {
+  constructor(readonly namespace: string) {
+    if (typeof namespace !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(namespace)) {
+      throw new CacheConfigError('namespace', namespace, 'letters, digits and . _ : - (no braces or spaces)');
+    }
+  }
+
+  entry(key: string): EntryKeys {
+    const ns = this.namespace;
+    return { entry: `${ns}:e:{${key}}`, fence: `${ns}:f:{${key}}`, lease: `${ns}:l:{${key}}` };
+  }
+
+  tag(tag: string): string {
+    return `${this.namespace}:t:{${tag}}`;
+  }
+
+  /** The namespace generation behaves as a tag every entry carries. */
+  get generation(): string {
+    return `${this.namespace}:n`;
+  }
+
+  get wakeChannel(): string {
+    return `${this.namespace}:w`;
+  }
+
+  /** SCAN pattern matching entries whose user key matches `pattern` (glob). */
+  entryPattern(pattern: string): string {
+    return `${this.namespace}:e:{${pattern}}`;
+  }
+
+  /** Recovers the user key from an entry key. */
+  userKey(entryKey: string): string {
+    return entryKey.slice(this.namespace.length + 4, -1);
+  }
+
+  /** Prefix shared by every key of this namespace (for other rooms: locks, limits, queues). */
+  scoped(room: string, name: string): string {
+    return `${this.namespace}:${room}:{${name}}`;
+  }
+}
+
+/** The keys of one entry; they share a slot. */
+export interface EntryKeys {
+  entry: string;
+  fence: string;
+  lease: string;
+}

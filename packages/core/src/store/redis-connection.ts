@@ -1,0 +1,146 @@
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { CacheConfigError } from '../shared/errors.js';
+
+/** Every way a user can point Cachet at Redis. */
+export type RedisInput =
+  | string
+  | RedisOptions
+  | { cluster: ClusterNode[]; options?: ClusterOptions }
+  | { sentinels: Array<{ host: string; port: number }>; name: string; options?: RedisOptions }
+  | Redis
+  | Cluster;
+
+export type RedisClient = Redis | Cluster;
+
+export interface ConnectionTuning {
+  /** Per-command timeout in ms; a slow Redis becomes a fast error (fail-open). */
+  commandTimeoutMs: number;
+}
+
+/** A Lua script as Cachet stores it: a constant, never built from input. */
+export interface LuaScript {
+  /** Command name registered with `defineCommand`; also the EVALSHA cache key. */
+  readonly name: string;
+  readonly numberOfKeys: number;
+  readonly lua: string;
+}
+
+type ScriptCommand = (...args: Array<string | number | Buffer>) => Promise<unknown>;
+
+/**
+ * The one place that opens, tunes and closes ioredis clients. Owns the clients
+ * it created (closes them) and never closes one it was given.
+ */
+export class RedisConnection {
+  readonly client: RedisClient;
+  readonly owned: boolean;
+  private readonly defined = new Set<string>();
+  private subscriberClient: RedisClient | undefined;
+
+  private constructor(client: RedisClient, owned: boolean) {
+    this.client = client;
+    this.owned = owned;
+  }
+
+  static from(input: RedisInput, tuning: ConnectionTuning): RedisConnection {
+    if (input instanceof Redis || input instanceof Cluster) return new RedisConnection(input, false);
+    return new RedisConnection(createClient(input, tuning), true);
+  }
+
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
+  }
+
+  /** Runs a script by SHA (ioredis falls back to EVAL once per connection when the SHA is unknown). */
+  run<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
+    if (keys.length !== script.numberOfKeys) {
+      throw new Error(`Script ${script.name} expects ${script.numberOfKeys} keys, got ${keys.length}`);
+    }
+    return this.command(script)(...keys, ...args) as Promise<T>;
+  }
+
+  /** Like `run` for scripts with a variable number of keys (`numberOfKeys` = -1): the count goes first. */
+  runDynamic<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
+    return this.command(script)(keys.length, ...keys, ...args) as Promise<T>;
+  }
+
+  private command(script: LuaScript): ScriptCommand {
+    if (!this.defined.has(script.name)) {
+      this.client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys >= 0 ? script.numberOfKeys : undefined, lua: script.lua });
+      this.defined.add(script.name);
+    }
+    return (this.client as unknown as Record<string, ScriptCommand>)[script.name]!.bind(this.client);
+  }
+
+  /** Every master: one client per node on a cluster, the client itself otherwise. */
+  masters(): Redis[] {
+    return this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+  }
+
+  /** One shared subscriber connection per process (per connection), created on first use. */
+  subscriber(): RedisClient {
+    if (!this.subscriberClient) {
+      this.subscriberClient = this.client.duplicate();
+      // Subscribers must queue while reconnecting: a lost SUBSCRIBE would leave waiters asleep.
+      this.subscriberClient.on('error', () => undefined);
+    }
+    return this.subscriberClient;
+  }
+
+  async close(): Promise<void> {
+    const subscriber = this.subscriberClient;
+    this.subscriberClient = undefined;
+    if (subscriber) await quit(subscriber);
+    if (this.owned) await quit(this.client);
+  }
+}
+
+async function quit(client: RedisClient): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
+
+function createClient(input: Exclude<RedisInput, Redis | Cluster>, tuning: ConnectionTuning): RedisClient {
+  const cacheTuning: RedisOptions = {
+    commandTimeout: tuning.commandTimeoutMs,
+    // Commands issued while reconnecting wait in the offline queue, but never longer than commandTimeout;
+    // cache reads do not even wait (the cache skips Redis unless the client is ready), and the breaker
+    // stops sending altogether once Redis has failed repeatedly.
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+    lazyConnect: false,
+  };
+  if (typeof input === 'string') {
+    if (!/^rediss?:\/\//.test(input)) {
+      throw new CacheConfigError('redis', input, "a URL such as 'redis://localhost:6379' or 'rediss://host:6380'");
+    }
+    return new Redis(input, cacheTuning);
+  }
+  if (typeof input !== 'object' || input === null) {
+    throw new CacheConfigError('redis', input, 'a URL, ioredis options, { cluster }, { sentinels, name } or a Redis/Cluster instance');
+  }
+  if ('cluster' in input) {
+    if (!Array.isArray(input.cluster) || input.cluster.length === 0) {
+      throw new CacheConfigError('redis.cluster', input.cluster, 'a non-empty list of { host, port } seed nodes');
+    }
+    return new Cluster(input.cluster, {
+      enableAutoPipelining: true,
+      enableOfflineQueue: true,
+      clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+      ...input.options,
+      redisOptions: { ...cacheTuning, ...input.options?.redisOptions },
+    });
+  }
+  if ('sentinels' in input) {
+    if (!Array.isArray(input.sentinels) || typeof input.name !== 'string') {
+      throw new CacheConfigError('redis', input, '{ sentinels: [{ host, port }], name: "mymaster" }');
+    }
+    return new Redis({ ...cacheTuning, ...input.options, sentinels: input.sentinels, name: input.name });
+  }
+  return new Redis({ ...cacheTuning, ...input });
+}

@@ -1,0 +1,28 @@
+import type { EntryStore } from './entry.store.js';
+
+/**
+ * The port through which every room of the engine reaches its backend. Each
+ * concern is a sub-port with its own atomic primitives, implemented once for
+ * Redis (standalone, Sentinel, Cluster) and once in memory, and checked by
+ * the same contract suite.
+ */
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  /** Cache entries, write fences and tag versions. */
+  readonly entries: EntryStore;
+  /** Pub/sub used for waking lease waiters and (later) the L1 invalidation bus. */
+  readonly bus: MessageBus;
+  /** Resolves once the backend is ready to take commands (rejects after `timeoutMs`). */
+  ready(timeoutMs: number): Promise<void>;
+  /** True when commands can be sent now (connected); reads skip the store otherwise. */
+  isReady(): boolean;
+  close(): Promise<void>;
+}
+
+export type MessageHandler = (message: string) => void;
+
+/** One shared subscription per channel and process; handlers are multiplexed locally. */
+export interface MessageBus {
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  publish(channel: string, message: string): Promise<void>;
+}
