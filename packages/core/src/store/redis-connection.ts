@@ -64,12 +64,19 @@ export class RedisConnection {
     return this.command(script)(keys.length, ...keys, ...args) as Promise<T>;
   }
 
-  private command(script: LuaScript): ScriptCommand {
+  /** `runDynamic` with Buffer replies (binary-safe values). */
+  runDynamicBuffer<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
+    return this.command(script, 'Buffer')(keys.length, ...keys, ...args) as Promise<T>;
+  }
+
+  private command(script: LuaScript, variant: '' | 'Buffer' = ''): ScriptCommand {
     if (!this.defined.has(script.name)) {
-      this.client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys >= 0 ? script.numberOfKeys : undefined, lua: script.lua });
+      const numberOfKeys = script.numberOfKeys >= 0 ? script.numberOfKeys : undefined;
+      this.client.defineCommand(script.name, { numberOfKeys, lua: script.lua });
       this.defined.add(script.name);
     }
-    return (this.client as unknown as Record<string, ScriptCommand>)[script.name]!.bind(this.client);
+    const commands = this.client as unknown as Record<string, ScriptCommand>;
+    return commands[script.name + variant]!.bind(this.client);
   }
 
   /** Every master: one client per node on a cluster, the client itself otherwise. */
@@ -122,7 +129,11 @@ function createClient(input: Exclude<RedisInput, Redis | Cluster>, tuning: Conne
     return new Redis(input, cacheTuning);
   }
   if (typeof input !== 'object' || input === null) {
-    throw new CacheConfigError('redis', input, 'a URL, ioredis options, { cluster }, { sentinels, name } or a Redis/Cluster instance');
+    throw new CacheConfigError(
+      'redis',
+      input,
+      'a URL, ioredis options, { cluster }, { sentinels, name } or a Redis/Cluster instance',
+    );
   }
   if ('cluster' in input) {
     if (!Array.isArray(input.cluster) || input.cluster.length === 0) {
@@ -136,11 +147,16 @@ function createClient(input: Exclude<RedisInput, Redis | Cluster>, tuning: Conne
       redisOptions: { ...cacheTuning, ...input.options?.redisOptions },
     });
   }
-  if ('sentinels' in input) {
-    if (!Array.isArray(input.sentinels) || typeof input.name !== 'string') {
-      throw new CacheConfigError('redis', input, '{ sentinels: [{ host, port }], name: "mymaster" }');
+  if ('sentinels' in input && Array.isArray(input.sentinels)) {
+    const sentinel = input as {
+      sentinels: Array<{ host: string; port: number }>;
+      name: string;
+      options?: RedisOptions;
+    };
+    if (typeof sentinel.name !== 'string') {
+      throw new CacheConfigError('redis.name', sentinel.name, 'the Sentinel master name, e.g. "mymaster"');
     }
-    return new Redis({ ...cacheTuning, ...input.options, sentinels: input.sentinels, name: input.name });
+    return new Redis({ ...cacheTuning, ...sentinel.options, sentinels: sentinel.sentinels, name: sentinel.name });
   }
   return new Redis({ ...cacheTuning, ...input });
 }

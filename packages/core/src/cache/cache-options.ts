@@ -1,0 +1,79 @@
+import { toMs } from '../shared/duration.js';
+import { CacheConfigError } from '../shared/errors.js';
+import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import type { CacheOptions } from './cache.types.js';
+import { resolveSerializer } from './serializers.js';
+import type { Serializer } from './serializer.js';
+
+/** CacheOptions with defaults applied and every value checked; the engine reads only this. */
+export interface ResolvedCacheOptions {
+  namespace: string;
+  ttlMs: number;
+  maxTtlMs: number;
+  serializer: Serializer;
+  serializerFlag: number;
+  compressionThreshold: number;
+  maxValueSize: number;
+  failOpen: boolean;
+  commandTimeoutMs: number;
+  lockTtlMs: number;
+  lockWaitMs: number;
+  breakerThreshold: number;
+  breakerResetMs: number;
+  /** How long a write fence outlives the write it records (covers any in-flight load). */
+  fenceTtlMs: number;
+  logger: CacheLogger;
+}
+
+export const CACHE_DEFAULTS = {
+  namespace: 'cachet',
+  ttl: '1h',
+  maxTtl: '7d',
+  compressionThreshold: 1024,
+  maxValueSize: 1024 * 1024,
+  commandTimeout: '250ms',
+  lock: { ttl: '10s', wait: '5s' },
+  breaker: { threshold: 5, resetAfter: '5s' },
+} as const;
+
+const DAY_MS = 86_400_000;
+
+export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
+  const ttlMs = toMs(options.ttl ?? CACHE_DEFAULTS.ttl, 'ttl');
+  const maxTtlMs = toMs(options.maxTtl ?? CACHE_DEFAULTS.maxTtl, 'maxTtl');
+  if (ttlMs > maxTtlMs) throw new CacheConfigError('ttl', options.ttl, `at most maxTtl (${maxTtlMs} ms)`);
+  const { serializer, flag } = resolveSerializer(options.serializer);
+  const compression = options.compression ?? { threshold: CACHE_DEFAULTS.compressionThreshold };
+  if (compression !== false && !(Number.isInteger(compression?.threshold) && compression.threshold >= 0)) {
+    throw new CacheConfigError('compression', compression, 'false or { threshold: bytes (a non-negative integer) }');
+  }
+  const maxValueSize = options.maxValueSize ?? CACHE_DEFAULTS.maxValueSize;
+  if (!Number.isInteger(maxValueSize) || maxValueSize <= 0) {
+    throw new CacheConfigError('maxValueSize', maxValueSize, 'a positive number of bytes');
+  }
+  if (options.failOpen !== undefined && typeof options.failOpen !== 'boolean') {
+    throw new CacheConfigError('failOpen', options.failOpen, 'true or false');
+  }
+  const breakerThreshold = options.breaker?.threshold ?? CACHE_DEFAULTS.breaker.threshold;
+  if (!Number.isInteger(breakerThreshold) || breakerThreshold < 1) {
+    throw new CacheConfigError('breaker.threshold', breakerThreshold, 'a positive integer');
+  }
+  const lockTtlMs = toMs(options.lock?.ttl ?? CACHE_DEFAULTS.lock.ttl, 'lock.ttl');
+  return {
+    namespace: options.namespace ?? CACHE_DEFAULTS.namespace,
+    ttlMs,
+    maxTtlMs,
+    serializer,
+    serializerFlag: flag,
+    compressionThreshold: compression === false ? Infinity : compression.threshold,
+    maxValueSize,
+    failOpen: options.failOpen ?? true,
+    commandTimeoutMs: toMs(options.commandTimeout ?? CACHE_DEFAULTS.commandTimeout, 'commandTimeout'),
+    lockTtlMs,
+    lockWaitMs: toMs(options.lock?.wait ?? CACHE_DEFAULTS.lock.wait, 'lock.wait', { allowZero: true }),
+    breakerThreshold,
+    breakerResetMs: toMs(options.breaker?.resetAfter ?? CACHE_DEFAULTS.breaker.resetAfter, 'breaker.resetAfter'),
+    fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtlMs * 10),
+    logger: options.logger ?? consoleLogger,
+  };
+}

@@ -1,0 +1,125 @@
+import type { EntryKeys, KeySpace } from '../store/key-space.js';
+import type { CacheEngine } from './cache-engine.js';
+import type { GetOrSetOptions } from './cache.types.js';
+import { encodeEntryBody, EntryFlags } from './entry-codec.js';
+import type { ReadOutcome } from './entry-reader.js';
+import { entryLifetimes } from './ttl-policy.js';
+
+/**
+ * Writes entries: encodes the envelope body, applies TTL policy and size
+ * limits, and sends it with the right fence condition. Tag versions are the
+ * ones read before the value was computed, so an invalidation that lands
+ * while a load runs makes the stored entry invalid on its first read.
+ */
+export class EntryWriter {
+  constructor(
+    private readonly engine: CacheEngine,
+    private readonly keySpace: KeySpace,
+  ) {}
+
+  /** Versions of the namespace generation and of `tags` (created when missing), generation first. */
+  tagVersions(tags: readonly string[]): Promise<string[]> {
+    const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
+    return this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
+  }
+
+  /** Tag state must outlive every entry that recorded it: at least maxTtl, plus a lease of slack. */
+  tagTtlMs(): number {
+    return this.engine.options.maxTtlMs + this.engine.options.lockTtlMs;
+  }
+
+  /** Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. */
+  async write<T>(key: string, value: T, options: GetOrSetOptions<T>): Promise<boolean> {
+    const tags = options.tags ?? [];
+    const body = this.body(key, value, options, tags, await this.tagVersions(tags), 0);
+    if (!body) return false;
+    const keys = this.keySpace.entry(key);
+    return this.send(keys, value, options, body, 'write', '', '');
+  }
+
+  /** Writes a loader's value unless the key was written, deleted or evicted since the load began. */
+  async writeLoaded<T>(
+    key: string,
+    value: T,
+    options: GetOrSetOptions<T>,
+    tags: readonly string[],
+    versions: readonly string[],
+    before: ReadOutcome,
+    leaseToken: string | undefined,
+    deltaMs: number,
+  ): Promise<boolean> {
+    const storable = (value !== null && value !== undefined) || Boolean(options.cacheNull);
+    let body: Buffer | undefined;
+    if (storable && !options.unless?.(value)) {
+      try {
+        body = this.body(key, value, options, tags, versions, deltaMs);
+      } catch (error) {
+        this.engine.warnOnce(`serialize:${key}`, `${(error as Error).message} The value was returned but not cached.`);
+      }
+    }
+    if (!body) {
+      if (leaseToken) await this.releaseLease(before.keys, leaseToken);
+      return false;
+    }
+    return this.send(before.keys, value, options, body, 'load', before.read.fence, leaseToken ?? '');
+  }
+
+  releaseLease(keys: EntryKeys, token: string): Promise<void> {
+    return this.engine.store.entries.releaseLease(keys.lease, token, this.wake(keys));
+  }
+
+  private body<T>(
+    key: string,
+    value: T,
+    options: GetOrSetOptions<T>,
+    tags: readonly string[],
+    versions: readonly string[],
+    deltaMs: number,
+  ): Buffer | undefined {
+    const encoded = this.engine.codec.encode(key, value);
+    const flags = encoded.flags | (options.sliding ? EntryFlags.sliding : 0);
+    const body = encodeEntryBody({
+      deltaMs,
+      flags,
+      generation: versions[0]!,
+      tags: tags.map((tag, i) => [tag, versions[i + 1]!] as const),
+      payload: encoded.payload,
+    });
+    if (body.length > this.engine.options.maxValueSize) {
+      this.engine.counters.increment(this.keySpace.namespace, 'skippedWrites');
+      this.engine.warnOnce(
+        `size:${this.keySpace.namespace}:${key}`,
+        `cache "${this.keySpace.namespace}": value for "${key}" is ${body.length} bytes, over maxValueSize ` +
+          `(${this.engine.options.maxValueSize}); it was not cached (raise maxValueSize or cache less).`,
+      );
+      return undefined;
+    }
+    return body;
+  }
+
+  private send<T>(
+    keys: EntryKeys,
+    value: T,
+    options: GetOrSetOptions<T>,
+    body: Buffer,
+    mode: 'load' | 'write',
+    expectedFence: string,
+    leaseToken: string,
+  ): Promise<boolean> {
+    const lifetimes = entryLifetimes(value, options, this.engine.options);
+    return this.engine.store.entries.write({
+      keys,
+      body,
+      ...lifetimes,
+      mode,
+      expectedFence,
+      leaseToken,
+      fenceTtlMs: this.engine.options.fenceTtlMs,
+      wake: this.wake(keys),
+    });
+  }
+
+  private wake(keys: EntryKeys): { channel: string; message: string } {
+    return { channel: this.keySpace.wakeChannel, message: this.keySpace.userKey(keys.entry) };
+  }
+}

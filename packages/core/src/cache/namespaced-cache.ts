@@ -1,0 +1,148 @@
+import { LoadCoordinator } from '../stampede/load-coordinator.js';
+import type { KeySpace } from '../store/key-space.js';
+import { assertValidKey, assertValidTag } from './cache-key.js';
+import type { CacheEngine } from './cache-engine.js';
+import type {
+  Cache,
+  CacheFetchResult,
+  CacheStats,
+  GetOrSetOptions,
+  MsetEntry,
+  ReadOptions,
+  SetOptions,
+} from './cache.types.js';
+import { readEntry } from './entry-reader.js';
+import { EntryWriter } from './entry-writer.js';
+import { assertEntryOptions } from './ttl-policy.js';
+
+/**
+ * The `Cache` API over one namespace. Views made by `withNamespace` share the
+ * engine (connection, breaker, single-flight), so they cost nothing to create.
+ *
+ * Reads and cache fills fail open: with Redis away, `get` misses, `set` is
+ * skipped and `getOrSet` returns the loader's value. Invalidations (`delete`,
+ * `invalidateTags`, `clear`) reject instead: an invalidation that did not
+ * happen must never look as if it had.
+ */
+export class NamespacedCache implements Cache {
+  private readonly keySpace: KeySpace;
+  private readonly writer: EntryWriter;
+  private readonly coordinator: LoadCoordinator;
+
+  constructor(
+    private readonly engine: CacheEngine,
+    namespace: string,
+  ) {
+    this.keySpace = engine.keySpace(namespace);
+    this.writer = new EntryWriter(engine, this.keySpace);
+    this.coordinator = new LoadCoordinator(engine, this.keySpace);
+  }
+
+  get namespace(): string {
+    return this.keySpace.namespace;
+  }
+
+  async get<T = unknown>(key: string, options: ReadOptions = {}): Promise<T | undefined> {
+    assertValidKey(key);
+    const tags = options.tags ?? [];
+    tags.forEach(assertValidTag);
+    if (!this.engine.available()) return this.unavailable(undefined);
+    try {
+      const outcome = await this.engine.guard(this.namespace, () => readEntry(this.engine, this.keySpace, key, tags));
+      this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');
+      return outcome.state === 'fresh' ? (outcome.value as T) : undefined;
+    } catch (error) {
+      return this.unavailable(undefined, error);
+    }
+  }
+
+  async set<T>(key: string, value: T, options: SetOptions = {}): Promise<void> {
+    assertValidKey(key);
+    (options.tags ?? []).forEach(assertValidTag);
+    assertEntryOptions(options, `set("${key}")`);
+    this.engine.codec.encode(key, value); // a SerializationError surfaces even when Redis is away
+    if (!this.engine.available()) return this.unavailable(undefined);
+    try {
+      await this.engine.guard(this.namespace, () => this.writer.write(key, value, { ...options, cacheNull: true }));
+    } catch (error) {
+      return this.unavailable(undefined, error);
+    }
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T> = {}): Promise<T> {
+    return (await this.fetch(key, loader, options)).value;
+  }
+
+  fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T> = {}): Promise<CacheFetchResult<T>> {
+    assertValidKey(key);
+    (options.tags ?? []).forEach(assertValidTag);
+    return this.coordinator.fetch(LoadCoordinator.plan(this.engine, key, loader, options));
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    keys.forEach((key) => assertValidKey(key));
+    if (keys.length === 0) return;
+    await this.engine.guard(this.namespace, () =>
+      this.engine.store.entries.delete(
+        keys.map((key) => this.keySpace.entry(key)),
+        this.engine.options.fenceTtlMs,
+      ),
+    );
+  }
+
+  async invalidateTags(...tags: string[]): Promise<void> {
+    tags.forEach(assertValidTag);
+    if (tags.length === 0) return;
+    await this.engine.guard(this.namespace, () =>
+      this.engine.store.entries.bumpTags(
+        tags.map((tag) => this.keySpace.tag(tag)),
+        this.writer.tagTtlMs(),
+      ),
+    );
+    this.engine.counters.increment(this.namespace, 'tagInvalidations', tags.length);
+  }
+
+  async clear(namespace = this.namespace): Promise<void> {
+    const target = this.engine.keySpace(namespace);
+    await this.engine.guard(this.namespace, () =>
+      this.engine.store.entries.bumpTags([target.generation], this.writer.tagTtlMs()),
+    );
+  }
+
+  async deleteMatching(pattern: string): Promise<number> {
+    if (typeof pattern !== 'string' || pattern.length === 0) assertValidKey(pattern);
+    let deleted = 0;
+    await this.engine.guard(this.namespace, () =>
+      this.engine.store.entries.scan(this.keySpace.entryPattern(pattern), async (entryKeys) => {
+        const keys = entryKeys.map((entryKey) => this.keySpace.entry(this.keySpace.userKey(entryKey)));
+        deleted += await this.engine.store.entries.delete(keys, this.engine.options.fenceTtlMs);
+      }),
+    );
+    return deleted;
+  }
+
+  mget<T = unknown>(keys: readonly string[], options: ReadOptions = {}): Promise<Array<T | undefined>> {
+    return Promise.all(keys.map((key) => this.get<T>(key, options)));
+  }
+
+  async mset(entries: readonly MsetEntry[]): Promise<void> {
+    await Promise.all(entries.map(({ key, value, ...options }) => this.set(key, value, options)));
+  }
+
+  withNamespace(namespace: string): Cache {
+    return new NamespacedCache(this.engine, namespace);
+  }
+
+  stats(): CacheStats {
+    return this.engine.counters.snapshot(this.namespace, this.engine.breaker.state);
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+
+  private unavailable<R>(fallback: R, error?: unknown): R {
+    if (error !== undefined && !this.engine.options.failOpen) throw error;
+    return fallback;
+  }
+}

@@ -1,0 +1,75 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { SerializationError } from '../shared/errors.js';
+import { EntryFlags } from './entry-codec.js';
+import type { Serializer } from './serializer.js';
+
+export interface EncodedValue {
+  payload: Buffer;
+  flags: number;
+}
+
+export interface ValueCodecOptions {
+  serializer: Serializer;
+  serializerFlag: number;
+  /** Compress payloads of at least this many bytes; `Infinity` disables. */
+  compressionThreshold: number;
+}
+
+const FORMAT_FLAGS = EntryFlags.json | EntryFlags.custom;
+
+/** Values ⇄ payload bytes: null/undefined markers, serialization, compression. */
+export class ValueCodec {
+  constructor(private readonly options: ValueCodecOptions) {}
+
+  encode(key: string, value: unknown): EncodedValue {
+    if (value === null) return { payload: Buffer.alloc(0), flags: EntryFlags.null };
+    if (value === undefined) return { payload: Buffer.alloc(0), flags: EntryFlags.undefined };
+    assertSerializable(key, value);
+    let payload: Buffer;
+    try {
+      payload = this.options.serializer.serialize(value);
+    } catch (error) {
+      throw new SerializationError(key, (error as Error).message, { cause: error });
+    }
+    let flags = this.options.serializerFlag;
+    if (payload.length >= this.options.compressionThreshold) {
+      payload = deflateRawSync(payload);
+      flags |= EntryFlags.compressed;
+    }
+    return { payload, flags };
+  }
+
+  /** Throws when the entry was written in another format (the caller treats that as a miss). */
+  decode(payload: Buffer, flags: number): unknown {
+    if (flags & EntryFlags.null) return null;
+    if (flags & EntryFlags.undefined) return undefined;
+    if ((flags & FORMAT_FLAGS) !== this.options.serializerFlag) {
+      throw new Error('entry written with another serializer');
+    }
+    const bytes = flags & EntryFlags.compressed ? inflateRawSync(payload) : payload;
+    return this.options.serializer.deserialize(bytes);
+  }
+}
+
+/**
+ * Serializers drop functions and symbols silently; a value holding one would
+ * come back different from what was cached, so refuse it up front.
+ */
+function assertSerializable(key: string, value: unknown, path = 'value', seen = new Set<object>()): void {
+  const kind = typeof value;
+  if (kind === 'function' || kind === 'symbol') {
+    throw new SerializationError(key, `${path} is a ${kind}, which cannot be cached`);
+  }
+  if (kind !== 'object' || value === null || value === undefined || seen.has(value as object)) return;
+  if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return;
+  seen.add(value as object);
+  if (value instanceof Map) {
+    for (const [k, v] of value) assertSerializable(key, v, `${path}.get(${String(k)})`, seen);
+  } else if (value instanceof Set) {
+    for (const item of value) assertSerializable(key, item, `${path} item`, seen);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertSerializable(key, item, `${path}[${i}]`, seen));
+  } else {
+    for (const [k, v] of Object.entries(value as object)) assertSerializable(key, v, `${path}.${k}`, seen);
+  }
+}

@@ -1,0 +1,88 @@
+import type { CacheLogger } from '../telemetry/logger.js';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Raised instead of calling Redis while the breaker is open. */
+export class BreakerOpenError extends Error {
+  constructor() {
+    super('Circuit breaker open: Redis is skipped until a probe succeeds');
+    this.name = 'BreakerOpenError';
+  }
+}
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the breaker. */
+  threshold: number;
+  /** How long it stays open before one probe is let through. */
+  resetMs: number;
+  logger: CacheLogger;
+  name: string;
+}
+
+/**
+ * Stops sending commands to a Redis that keeps failing, so each call pays at
+ * most one command timeout and then nothing at all; one probe at a time
+ * decides when it is back. Logs once per state change, never per call.
+ */
+export class CircuitBreaker {
+  private current: BreakerState = 'closed';
+  private failures = 0;
+  private openedAt = 0;
+  private probing = false;
+
+  constructor(private readonly options: CircuitBreakerOptions) {}
+
+  get state(): BreakerState {
+    if (this.current === 'open' && Date.now() - this.openedAt >= this.options.resetMs) return 'half-open';
+    return this.current;
+  }
+
+  /** True when a call may go to Redis now (claims the probe slot when half-open). */
+  allow(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'half-open' && !this.probing) {
+      this.probing = true;
+      return true;
+    }
+    return false;
+  }
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.allow()) throw new BreakerOpenError();
+    try {
+      const result = await operation();
+      this.success();
+      return result;
+    } catch (error) {
+      this.failure(error);
+      throw error;
+    }
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.probing = false;
+    if (this.current !== 'closed') {
+      this.current = 'closed';
+      this.options.logger.log(`${this.options.name}: Redis answered again, circuit breaker closed`);
+    }
+  }
+
+  failure(error: unknown): void {
+    this.probing = false;
+    this.failures++;
+    const reopening = this.current === 'open';
+    if (reopening || this.failures >= this.options.threshold) {
+      this.openedAt = Date.now();
+      if (!reopening) {
+        this.current = 'open';
+        this.options.logger.warn(
+          `${this.options.name}: circuit breaker opened after ${this.failures} consecutive Redis failures ` +
+            `(last: ${(error as Error)?.message ?? String(error)}); cached calls go straight to their source ` +
+            `and Redis is probed every ${this.options.resetMs} ms`,
+        );
+      }
+    }
+  }
+}

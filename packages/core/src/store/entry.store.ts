@@ -1,0 +1,66 @@
+import type { EntryKeys } from './key-space.js';
+
+/** -1: not asked; 0: acquired by this caller; n > 0: held by another for n more ms. */
+export type LeaseState = number;
+
+export interface EntryReadRequest {
+  keys: EntryKeys;
+  /** Generation and tag keys whose current versions the caller needs to validate the entry. */
+  tagKeys: readonly string[];
+  /** Try to take the load lease on a miss (and on a logically stale entry when `whenStale`). */
+  lease?: { token: string; ttlMs: number; whenStale: boolean };
+}
+
+export interface EntryReadResult {
+  raw: Buffer | null;
+  /** The entry server's clock, ms. */
+  now: number;
+  /** The entry's write fence ('' when none): a load must present it when writing. */
+  fence: string;
+  lease: LeaseState;
+  /** Current versions of `tagKeys`, same order; null when unknown or absent. */
+  tagVersions: Array<string | null>;
+}
+
+export interface EntryWriteRequest {
+  keys: EntryKeys;
+  /** Envelope body (everything after the server-stamped times). */
+  body: Buffer;
+  logicalTtlMs: number;
+  physicalTtlMs: number;
+  /** Absolute cap on the entry's life from now (maxTtl, or maxAge for sliding entries). */
+  hardTtlMs: number;
+  /** 'load': conditional on `expectedFence`; 'write': authoritative, moves the fence. */
+  mode: 'load' | 'write';
+  expectedFence: string;
+  leaseToken: string;
+  fenceTtlMs: number;
+  wake: WakeSignal;
+}
+
+export interface WakeSignal {
+  channel: string;
+  message: string;
+}
+
+/** Atomic primitives of cache entries; implemented by Redis and memory, checked by one contract suite. */
+export interface EntryStore {
+  read(request: EntryReadRequest): Promise<EntryReadResult>;
+  /** Resolves true when written, false when dropped because the fence moved. */
+  write(request: EntryWriteRequest): Promise<boolean>;
+  /** Deletes entries and moves their fences. Resolves the number deleted. */
+  delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number>;
+  /** Current versions of tags, creating missing ones; extends their life to `ttlMs`. */
+  ensureTags(tagKeys: readonly string[], ttlMs: number): Promise<string[]>;
+  /** Current versions of tags without creating any (null when absent). */
+  readTags(tagKeys: readonly string[]): Promise<Array<string | null>>;
+  /** Gives each tag a new version (O(1) per tag). */
+  bumpTags(tagKeys: readonly string[], ttlMs: number): Promise<void>;
+  acquireLease(leaseKey: string, token: string, ttlMs: number): Promise<LeaseState>;
+  extendLease(leaseKey: string, token: string, ttlMs: number): Promise<boolean>;
+  releaseLease(leaseKey: string, token: string, wake: WakeSignal): Promise<void>;
+  /** Calls `onBatch` with batches of entry keys matching a glob, over every master. */
+  scan(match: string, onBatch: (entryKeys: string[]) => Promise<void>): Promise<void>;
+  /** Remaining TTL in ms of a raw key (-2 absent, -1 none); for diagnostics and tests. */
+  pttl(key: string): Promise<number>;
+}

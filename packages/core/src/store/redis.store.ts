@@ -1,0 +1,48 @@
+import { RedisBus } from './redis-bus.js';
+import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
+import { RedisEntryStore } from './redis-entry.store.js';
+import type { Store } from './store.js';
+
+/** The Store on Redis: standalone, Sentinel or Cluster. */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly entries: RedisEntryStore;
+  readonly bus: RedisBus;
+
+  constructor(readonly connection: RedisConnection) {
+    this.entries = new RedisEntryStore(connection);
+    this.bus = new RedisBus(connection);
+  }
+
+  static connect(input: RedisInput, tuning: ConnectionTuning): RedisStore {
+    return new RedisStore(RedisConnection.from(input, tuning));
+  }
+
+  isReady(): boolean {
+    return this.connection.client.status === 'ready';
+  }
+
+  async ready(timeoutMs: number): Promise<void> {
+    const client = this.connection.client;
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`Redis not ready within ${timeoutMs} ms (status: ${client.status})`));
+      }, timeoutMs);
+      const onReady = () => {
+        cleanup();
+        resolve();
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+      };
+      client.on('ready', onReady);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
