@@ -64,22 +64,23 @@ export class CacheEngine {
     return registry;
   }
 
-  /** True when Redis may be called now: connected and the breaker lets calls (or a probe) through. */
+  /** False while the breaker is open: callers then skip Redis without even trying. */
   available(): boolean {
-    return this.store.isReady() && this.breaker.allow();
+    return this.breaker.state !== 'open';
   }
 
   /**
    * Runs a store operation under the breaker. Failures are counted and
    * rethrown; while Redis is skipped it throws StoreUnavailableError at once.
+   * A client that is not connected gets at most one command timeout to
+   * become ready (first connection, reconnect), never longer.
    */
   async guard<T>(namespace: string, operation: () => Promise<T>): Promise<T> {
-    if (!this.store.isReady()) {
-      this.counters.increment(namespace, 'errors');
-      throw new StoreUnavailableError();
-    }
     try {
-      return await this.breaker.run(operation);
+      return await this.breaker.run(async () => {
+        if (!this.store.isReady()) await this.store.ready(this.options.commandTimeoutMs);
+        return operation();
+      });
     } catch (error) {
       this.counters.increment(namespace, 'errors');
       if (error instanceof BreakerOpenError) throw new StoreUnavailableError(error);

@@ -52,3 +52,10 @@ end
 return reply
 `,
 };
+
+/**
+ * The same script with exactly the entry's three keys, for Cluster: ioredis's
+ * auto-pipelining routes a command by its first argument, which for a
+ * variable-key script would be the key count rather than a key.
+ */
+export const entryReadSlotScript: LuaScript = { ...entryReadScript, name: 'cachetEntryReadSlot', numberOfKeys: 3 };

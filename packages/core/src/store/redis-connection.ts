@@ -59,9 +59,18 @@ export class RedisConnection {
     return this.command(script)(...keys, ...args) as Promise<T>;
   }
 
-  /** Like `run` for scripts with a variable number of keys (`numberOfKeys` = -1): the count goes first. */
+  /**
+   * Like `run` for scripts with a variable number of keys (`numberOfKeys` = -1): the count goes first.
+   * Standalone only: on Cluster, ioredis's auto-pipelining routes a command by its first argument,
+   * which here is the key count, so give Cluster a fixed-key variant of the script instead.
+   */
   runDynamic<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
     return this.command(script)(keys.length, ...keys, ...args) as Promise<T>;
+  }
+
+  /** `run` with Buffer replies (binary-safe values). */
+  runBuffer<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
+    return this.command(script, 'Buffer')(...keys, ...args) as Promise<T>;
   }
 
   /** `runDynamic` with Buffer replies (binary-safe values). */

@@ -1,5 +1,5 @@
 import { entryDeleteScript } from './entry-delete.script.js';
-import { entryReadScript } from './entry-read.script.js';
+import { entryReadScript, entryReadSlotScript } from './entry-read.script.js';
 import { entryWriteScript } from './entry-write.script.js';
 import type {
   EntryReadRequest,
@@ -38,7 +38,7 @@ export class RedisEntryStore implements EntryStore {
     }
     const client = this.connection.client;
     const [reply, ...versions] = await Promise.all([
-      this.connection.runDynamicBuffer<RawReadReply>(entryReadScript, entryKeys, args),
+      this.connection.runBuffer<RawReadReply>(entryReadSlotScript, entryKeys, args),
       ...tagKeys.map((key) => client.getBuffer(key)),
     ]);
     return toResult(reply, versions);
