@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ActivityModule } from './activity/activity.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { DemoConfigModule } from './config/config.module.js';
+import type { DemoConfig } from './config/demo-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ProductsModule } from './products/products.module.js';
+import { QuotesModule } from './quotes/quotes.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** The whole demo, built from one resolved config (tests pass their own). */
+@Module({})
+export class AppModule {
+  static forRoot(config: DemoConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DemoConfigModule.forRoot(config),
+        DatabaseModule,
+        CatalogModule,
+        HealthModule,
+        UsersModule,
+        ProductsModule,
+        QuotesModule,
+        ActivityModule,
+      ],
+    };
+  }
+}

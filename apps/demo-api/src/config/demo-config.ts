@@ -1,0 +1,43 @@
+/** Everything the demo reads from its environment, resolved once at startup. */
+export interface DemoConfig {
+  port: number;
+  host: string;
+  redisUrl: string;
+  /** `'memory'` only when Redis could not be reached at startup (see redis-probe.ts). */
+  store: 'redis' | 'memory';
+  /** Every cache and rate-limit key starts with `namespace:`. */
+  namespace: string;
+  database: DatabaseConfig;
+  seed: SeedSize;
+  /** How long the fake market-data upstream takes per call. */
+  quoteLatencyMs: number;
+}
+
+export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string };
+
+export interface SeedSize {
+  users: number;
+  products: number;
+  players: number;
+}
+
+export const DEMO_CONFIG = Symbol('DEMO_CONFIG');
+
+export const DEFAULT_SEED: SeedSize = { users: 2000, products: 3000, players: 500 };
+
+/** Reads PORT, HOST, REDIS_URL, DATABASE_URL, DATABASE_SCHEMA, PGLITE_DATA_DIR, CACHE_NAMESPACE. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const databaseUrl = env.DATABASE_URL?.trim();
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    store: 'redis',
+    namespace: env.CACHE_NAMESPACE ?? 'demo',
+    database: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl, schema: env.DATABASE_SCHEMA || undefined }
+      : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR || undefined },
+    seed: DEFAULT_SEED,
+    quoteLatencyMs: 300,
+  };
+}
