@@ -1,12 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ActivityModule } from './activity/activity.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { DemoCacheModule } from './cache/demo-cache.module.js';
+import { CacheStatsModule } from './cache-stats/cache-stats.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { DemoConfigModule } from './config/config.module.js';
 import type { DemoConfig } from './config/demo-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
+import { ProfileFieldsModule } from './profile-fields/profile-fields.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { QuotesModule } from './quotes/quotes.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The whole demo, built from one resolved config (tests pass their own). */
@@ -18,12 +24,18 @@ export class AppModule {
       imports: [
         DemoConfigModule.forRoot(config),
         DatabaseModule,
+        DemoCacheModule,
         CatalogModule,
         HealthModule,
         UsersModule,
         ProductsModule,
         QuotesModule,
         ActivityModule,
+        AuthModule,
+        LeaderboardModule,
+        ProfileFieldsModule,
+        ReportsModule,
+        CacheStatsModule,
       ],
     };
   }

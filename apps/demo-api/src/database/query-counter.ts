@@ -1,4 +1,4 @@
-const TABLE_REFERENCE = /\b(?:from|into|update|join)\s+"?([a-z_][a-z0-9_]*)/gi;
+const TABLE_REFERENCE = /\b(?:from|into|update|join)\s+"?([a-z_][a-z0-9_]*)\b(?!"?\s*\()/gi;
 
 /**
  * Counts the queries that reach the database, in total and per table, so the
