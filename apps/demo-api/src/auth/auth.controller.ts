@@ -5,11 +5,14 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Post,
   UnauthorizedException,
 } from '@nestjs/common';
+import type { Duration } from '@cachet/core';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
-import { AuthService, SESSION_MAX_AGE, SESSION_TTL } from './auth.service.js';
+import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
+import { AuthService } from './auth.service.js';
 import { bearerToken, type Session } from './session.js';
 
 interface Credentials {
@@ -19,17 +22,20 @@ interface Credentials {
 
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
   @Demonstrates(
     '@RateLimit sliding-log per IP and per account; the session is cached with a sliding TTL and an absolute cap',
   )
-  async login(@Body() body: unknown): Promise<{ token: string; session: Session; ttl: string; maxAge: string }> {
+  async login(@Body() body: unknown): Promise<{ token: string; session: Session; ttl: Duration; maxAge: Duration }> {
     const { email, password } = parseCredentials(body);
     const { token, session } = await this.auth.login(email, password);
-    return { token, session, ttl: SESSION_TTL, maxAge: SESSION_MAX_AGE };
+    return { token, session, ...this.config.sessions };
   }
 
   @Get('session')

@@ -2,19 +2,17 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Cache } from '@cachet/core';
 import { randomBytes } from 'node:crypto';
 import { DEMO_CACHE } from '../cache/demo-cache.module.js';
+import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { Database, InjectDatabase } from '../database/database.js';
 import { verifyPassword } from './password.js';
 import { sessionKey, type Session } from './session.js';
-
-/** A session lives 30 minutes past its last use, and never more than 12 hours. */
-export const SESSION_TTL = '30m';
-export const SESSION_MAX_AGE = '12h';
 
 @Injectable()
 export class AuthService {
   constructor(
     @InjectDatabase() private readonly db: Database,
     @Inject(DEMO_CACHE) private readonly cache: Cache,
+    @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
   ) {}
 
   async login(email: string, password: string): Promise<{ token: string; session: Session }> {
@@ -27,7 +25,8 @@ export class AuthService {
     if (!account || !valid) throw new UnauthorizedException('invalid email or password');
     const token = randomBytes(32).toString('base64url');
     const session: Session = { userId: account.id, email: account.email, createdAt: new Date().toISOString() };
-    await this.cache.set(sessionKey(token), session, { ttl: SESSION_TTL, sliding: true, maxAge: SESSION_MAX_AGE });
+    const { ttl, maxAge } = this.config.sessions;
+    await this.cache.set(sessionKey(token), session, { ttl, sliding: true, maxAge });
     return { token, session };
   }
 

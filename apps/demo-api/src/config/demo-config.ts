@@ -1,3 +1,5 @@
+import type { Duration } from '@cachet/core';
+
 /** Everything the demo reads from its environment, resolved once at startup. */
 export interface DemoConfig {
   port: number;
@@ -11,6 +13,8 @@ export interface DemoConfig {
   seed: SeedSize;
   /** How long the fake market-data upstream takes per call. */
   quoteLatencyMs: number;
+  /** A session lives `ttl` past its last use, and never more than `maxAge` in all. */
+  sessions: { ttl: Duration; maxAge: Duration };
 }
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string };
@@ -39,5 +43,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR || undefined },
     seed: DEFAULT_SEED,
     quoteLatencyMs: 300,
+    sessions: { ttl: '30m', maxAge: '12h' },
   };
 }

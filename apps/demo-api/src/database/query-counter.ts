@@ -1,4 +1,6 @@
-const TABLE_REFERENCE = /\b(?:from|into|update|join)\s+"?([a-z_][a-z0-9_]*)\b(?!"?\s*\()/gi;
+// Table names after FROM/JOIN (not set-returning functions like generate_series(...)) and INTO/UPDATE.
+const TABLE_REFERENCE =
+  /\b(?:(?:from|join)\s+"?([a-z_][a-z0-9_]*)\b(?!"?\s*\()|(?:into|update)\s+"?([a-z_][a-z0-9_]*))/gi;
 
 /**
  * Counts the queries that reach the database, in total and per table, so the
@@ -10,7 +12,7 @@ export class QueryCounter {
 
   record(sql: string): void {
     this.totalQueries += 1;
-    const tables = new Set(Array.from(sql.matchAll(TABLE_REFERENCE), (match) => match[1].toLowerCase()));
+    const tables = new Set(Array.from(sql.matchAll(TABLE_REFERENCE), (match) => (match[1] ?? match[2]).toLowerCase()));
     for (const table of tables) this.perTable.set(table, (this.perTable.get(table) ?? 0) + 1);
   }
 

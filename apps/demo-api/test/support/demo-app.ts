@@ -40,6 +40,7 @@ export async function startDemoApp(kind: DatabaseKind, overrides: Partial<DemoCo
     database: kind === 'postgres' ? { kind, url: databaseUrl!, schema } : { kind },
     seed: { users: 50, products: 200, players: 30 },
     quoteLatencyMs: 300,
+    sessions: { ttl: '30m', maxAge: '12h' },
     ...overrides,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
