@@ -37,7 +37,10 @@ export class EntryWriter {
     return this.send(keys, value, options, body, 'write', '', '');
   }
 
-  /** Writes a loader's value unless the key was written, deleted or evicted since the load began. */
+  /**
+   * Writes a loader's value unless the key was written, deleted or evicted
+   * since the load began ('superseded'); 'skipped' when it is not to be cached.
+   */
   async writeLoaded<T>(
     key: string,
     value: T,
@@ -47,7 +50,7 @@ export class EntryWriter {
     before: ReadOutcome,
     leaseToken: string | undefined,
     deltaMs: number,
-  ): Promise<boolean> {
+  ): Promise<'written' | 'skipped' | 'superseded'> {
     const storable = (value !== null && value !== undefined) || Boolean(options.cacheNull);
     let body: Buffer | undefined;
     if (storable && !options.unless?.(value)) {
@@ -59,9 +62,17 @@ export class EntryWriter {
     }
     if (!body) {
       if (leaseToken) await this.releaseLease(before.keys, leaseToken);
-      return false;
+      return 'skipped';
     }
-    return this.send(before.keys, value, options, body, 'load', before.read.fence, leaseToken ?? '');
+    const written = await this.send(before.keys, value, options, body, 'load', before.read.fence, leaseToken ?? '');
+    return written ? 'written' : 'superseded';
+  }
+
+  /** True when neither the key's fence nor any of its tags moved since the load began. */
+  async unchangedSince(before: ReadOutcome, versions: readonly string[], tags: readonly string[]): Promise<boolean> {
+    const tagKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
+    const now = await this.engine.store.entries.read({ keys: before.keys, tagKeys });
+    return now.fence === before.read.fence && now.tagVersions.every((version, i) => version === versions[i]);
   }
 
   releaseLease(keys: EntryKeys, token: string): Promise<void> {

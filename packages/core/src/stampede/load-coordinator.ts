@@ -5,6 +5,7 @@ import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
 import { EntryWriter } from '../cache/entry-writer.js';
 import { toMs } from '../shared/duration.js';
 import type { KeySpace } from '../store/key-space.js';
+import type { Flight } from './single-flight.js';
 import { shouldRefreshEarly } from './xfetch.js';
 
 /** A loader call as the coordinator sees it, with its options resolved to ms. */
@@ -39,8 +40,13 @@ export class LoadCoordinator {
     this.writer = new EntryWriter(engine, keySpace);
   }
 
-  fetch<T>(plan: LoadPlan<T>): Promise<CacheFetchResult<T>> {
-    return this.engine.singleFlight.run(`${this.keySpace.namespace}\0${plan.key}`, () => this.resolve(plan));
+  /** Joiners of a superseded flight go round again, a bounded number of times. */
+  fetch<T>(plan: LoadPlan<T>, round = 0): Promise<CacheFetchResult<T>> {
+    return this.engine.singleFlight.run(
+      this.flightKey(plan.key),
+      () => this.resolve(plan),
+      (flight) => (round < 3 ? this.fetch(plan, round + 1) : Promise.resolve(flight.result)),
+    );
   }
 
   static plan<T>(engine: CacheEngine, key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): LoadPlan<T> {
@@ -63,12 +69,12 @@ export class LoadCoordinator {
     };
   }
 
-  private async resolve<T>(plan: LoadPlan<T>): Promise<CacheFetchResult<T>> {
+  private async resolve<T>(plan: LoadPlan<T>): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = randomUUID();
-    if (!engine.available()) return this.loadWithoutStore(plan);
+    if (!engine.available()) return settled(await this.loadWithoutStore(plan));
     let outcome: ReadOutcome;
     try {
       outcome = await engine.guard(namespace, () =>
@@ -77,13 +83,13 @@ export class LoadCoordinator {
         }),
       );
     } catch (error) {
-      return this.loadWithoutStore(plan, error);
+      return settled(await this.loadWithoutStore(plan, error));
     }
 
     if (outcome.state === 'fresh') {
       engine.counters.increment(namespace, 'hits');
       this.maybeRefreshEarly(plan, outcome);
-      return { value: outcome.value as T, outcome: 'hit' };
+      return settled({ value: outcome.value as T, outcome: 'hit' });
     }
     if (outcome.state === 'stale') {
       const staleAge = outcome.read.now - outcome.entry!.logicalExpireAt;
@@ -91,11 +97,11 @@ export class LoadCoordinator {
         engine.counters.increment(namespace, 'staleServes');
         if (outcome.read.lease === 0 || !locking)
           this.refreshInBackground(plan, outcome, outcome.read.lease === 0 ? token : undefined);
-        return { value: outcome.value as T, outcome: 'stale' };
+        return settled({ value: outcome.value as T, outcome: 'stale' });
       }
       if (staleAge < plan.sieMs && (engine.errorBackoffUntil.get(this.backoffKey(plan.key)) ?? 0) > Date.now()) {
         engine.counters.increment(namespace, 'staleServes');
-        return { value: outcome.value as T, outcome: 'stale' };
+        return settled({ value: outcome.value as T, outcome: 'stale' });
       }
     }
     engine.counters.increment(namespace, 'misses');
@@ -103,7 +109,11 @@ export class LoadCoordinator {
   }
 
   /** Waits while another instance holds the lease, then loads (with the lease if it came to us). */
-  private async loadUnderLease<T>(plan: LoadPlan<T>, first: ReadOutcome, token: string): Promise<CacheFetchResult<T>> {
+  private async loadUnderLease<T>(
+    plan: LoadPlan<T>,
+    first: ReadOutcome,
+    token: string,
+  ): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     let outcome = first;
@@ -126,9 +136,9 @@ export class LoadCoordinator {
             lease: { token, ttlMs: plan.leaseTtlMs, whenStale: false },
           }),
         );
-        if (outcome.state === 'fresh') return { value: outcome.value as T, outcome: 'hit' };
+        if (outcome.state === 'fresh') return settled({ value: outcome.value as T, outcome: 'hit' });
         if (outcome.state === 'stale' && outcome.read.now - outcome.entry!.logicalExpireAt < plan.swrMs) {
-          return { value: outcome.value as T, outcome: 'stale' };
+          return settled({ value: outcome.value as T, outcome: 'stale' });
         }
         lease = outcome.read.lease;
         if (lease === 0) break;
@@ -136,7 +146,7 @@ export class LoadCoordinator {
         if (woken) engine.counters.increment(namespace, 'wakeUps');
         wokenByTimer = !woken;
       } catch (error) {
-        return this.loadWithoutStore(plan, error);
+        return settled(await this.loadWithoutStore(plan, error));
       } finally {
         waiter.cancel();
       }
@@ -150,7 +160,7 @@ export class LoadCoordinator {
     plan: LoadPlan<T>,
     before: ReadOutcome,
     leaseToken: string | undefined,
-  ): Promise<CacheFetchResult<T>> {
+  ): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     let versions: string[] | undefined;
@@ -169,31 +179,38 @@ export class LoadCoordinator {
       clearInterval(extender);
       engine.counters.increment(namespace, 'loadErrors');
       if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
-      return this.staleIfError(plan, before, error);
+      return settled(this.staleIfError(plan, before, error));
     }
     clearInterval(extender);
-    if (versions) {
-      await this.writer
-        .writeLoaded(
-          plan.key,
-          value,
-          plan.options,
-          plan.tags,
-          versions,
-          before,
-          leaseToken,
-          performance.now() - started,
-        )
-        .catch((error) =>
-          engine.warnOnce(
-            `write:${namespace}`,
-            `cache "${namespace}": could not store "${plan.key}": ${(error as Error).message}`,
-          ),
-        );
-    } else if (leaseToken) {
-      void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
+    const result: CacheFetchResult<T> = { value, outcome: 'miss' };
+    if (!versions) {
+      if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
+      return settled(result);
     }
-    return { value, outcome: 'miss' };
+    try {
+      const deltaMs = performance.now() - started;
+      const write = await this.writer.writeLoaded(
+        plan.key,
+        value,
+        plan.options,
+        plan.tags,
+        versions,
+        before,
+        leaseToken,
+        deltaMs,
+      );
+      if (write === 'superseded') return { result, superseded: true };
+      // Joiners may have arrived after a change that landed during the load: confirm nothing moved.
+      if (engine.singleFlight.hasJoiners(this.flightKey(plan.key))) {
+        return { result, superseded: !(await this.writer.unchangedSince(before, versions, plan.tags)) };
+      }
+    } catch (error) {
+      engine.warnOnce(
+        `write:${namespace}`,
+        `cache "${namespace}": could not store "${plan.key}": ${(error as Error).message}`,
+      );
+    }
+    return settled(result);
   }
 
   private staleIfError<T>(plan: LoadPlan<T>, before: ReadOutcome, error: unknown): CacheFetchResult<T> {
@@ -237,28 +254,38 @@ export class LoadCoordinator {
   /** One background refresh per key and process, under the lease (taken here unless already held). */
   private refreshInBackground<T>(plan: LoadPlan<T>, outcome: ReadOutcome, heldToken: string | undefined): void {
     const { engine } = this;
-    const flightKey = `${this.keySpace.namespace}\0refresh\0${plan.key}`;
+    const namespace = this.keySpace.namespace;
+    const refresh = async (): Promise<Flight<void>> => {
+      let token = heldToken;
+      if (!token && plan.options.lock !== false) {
+        token = randomUUID();
+        const state = await engine.guard(namespace, () =>
+          engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+        );
+        if (state !== 0) return settled(undefined); // another instance is refreshing it
+      }
+      await this.load(plan, outcome, token);
+      return settled(undefined);
+    };
     void engine.singleFlight
-      .run(flightKey, async () => {
-        let token = heldToken;
-        if (!token && plan.options.lock !== false) {
-          token = randomUUID();
-          const state = await engine.guard(this.keySpace.namespace, () =>
-            engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
-          );
-          if (state !== 0) return; // someone else is refreshing it
-        }
-        await this.load(plan, outcome, token);
-      })
+      .run(`${namespace}\0refresh\0${plan.key}`, refresh, async () => undefined)
       .catch((error) =>
         engine.warnOnce(
-          `refresh:${this.keySpace.namespace}`,
-          `cache "${this.keySpace.namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
+          `refresh:${namespace}`,
+          `cache "${namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
         ),
       );
+  }
+
+  private flightKey(key: string): string {
+    return `${this.keySpace.namespace}\0${key}`;
   }
 
   private backoffKey(key: string): string {
     return `${this.keySpace.namespace}\0${key}`;
   }
+}
+
+function settled<T>(result: T): Flight<T> {
+  return { result, superseded: false };
 }

@@ -78,6 +78,15 @@ export class RedisConnection {
     return this.command(script, 'Buffer')(keys.length, ...keys, ...args) as Promise<T>;
   }
 
+  /**
+   * Registers scripts with the client. Stores call this in their constructor,
+   * before any command is sent: with auto-pipelining, a script defined while a
+   * pipeline is open is missing from that pipeline.
+   */
+  define(...scripts: LuaScript[]): void {
+    for (const script of scripts) this.command(script);
+  }
+
   private command(script: LuaScript, variant: '' | 'Buffer' = ''): ScriptCommand {
     if (!this.defined.has(script.name)) {
       const numberOfKeys = script.numberOfKeys >= 0 ? script.numberOfKeys : undefined;

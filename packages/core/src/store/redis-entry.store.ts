@@ -22,7 +22,19 @@ type RawReadReply = [Buffer | null, number, Buffer | null, number, ...Array<Buff
  * versions are fetched in the same parallel round (auto-pipelined per node).
  */
 export class RedisEntryStore implements EntryStore {
-  constructor(private readonly connection: RedisConnection) {}
+  constructor(private readonly connection: RedisConnection) {
+    connection.define(
+      entryReadScript,
+      entryReadSlotScript,
+      entryWriteScript,
+      entryDeleteScript,
+      tagEnsureScript,
+      tagBumpScript,
+      leaseAcquireScript,
+      leaseExtendScript,
+      leaseReleaseScript,
+    );
+  }
 
   async read(request: EntryReadRequest): Promise<EntryReadResult> {
     const { keys, tagKeys, lease } = request;
