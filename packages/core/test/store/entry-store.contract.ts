@@ -21,7 +21,9 @@ export function entryStoreContract(getStore: () => Store): void {
     const miss = await store.entries.read({ keys: k, tagKeys: [] });
     expect(miss.raw).toBeNull();
     expect(miss.fence).toBe('');
-    expect(await store.entries.write({ keys: k, body, ...baseWrite, mode: 'write', expectedFence: '', leaseToken: '' })).toBe(true);
+    expect(
+      await store.entries.write({ keys: k, body, ...baseWrite, mode: 'write', expectedFence: '', leaseToken: '' }),
+    ).toBe(true);
     const hit = await store.entries.read({ keys: k, tagKeys: [] });
     const text = hit.raw!.toString();
     const [, hard, logical, created] = /^c1 (\d+) (\d+) (\d+) /.exec(text)!.map(Number);
@@ -35,7 +37,16 @@ export function entryStoreContract(getStore: () => Store): void {
   it('sets the physical TTL to min(physical, hard)', async () => {
     const store = getStore();
     const k = keys.entry('ttl');
-    await store.entries.write({ keys: k, body, ...baseWrite, physicalTtlMs: 50_000, hardTtlMs: 20_000, mode: 'write', expectedFence: '', leaseToken: '' });
+    await store.entries.write({
+      keys: k,
+      body,
+      ...baseWrite,
+      physicalTtlMs: 50_000,
+      hardTtlMs: 20_000,
+      mode: 'write',
+      expectedFence: '',
+      leaseToken: '',
+    });
     const pttl = await store.entries.pttl(k.entry);
     expect(pttl).toBeGreaterThan(19_000);
     expect(pttl).toBeLessThanOrEqual(20_000);
@@ -46,11 +57,27 @@ export function entryStoreContract(getStore: () => Store): void {
     const k = keys.entry('fenced');
     const before = await store.entries.read({ keys: k, tagKeys: [] });
     await store.entries.delete([k], 60_000);
-    const written = await store.entries.write({ keys: k, body, ...baseWrite, mode: 'load', expectedFence: before.fence, leaseToken: '' });
+    const written = await store.entries.write({
+      keys: k,
+      body,
+      ...baseWrite,
+      mode: 'load',
+      expectedFence: before.fence,
+      leaseToken: '',
+    });
     expect(written).toBe(false);
     expect((await store.entries.read({ keys: k, tagKeys: [] })).raw).toBeNull();
     const now = await store.entries.read({ keys: k, tagKeys: [] });
-    expect(await store.entries.write({ keys: k, body, ...baseWrite, mode: 'load', expectedFence: now.fence, leaseToken: '' })).toBe(true);
+    expect(
+      await store.entries.write({
+        keys: k,
+        body,
+        ...baseWrite,
+        mode: 'load',
+        expectedFence: now.fence,
+        leaseToken: '',
+      }),
+    ).toBe(true);
   });
 
   it('gives every fence move a new version, even back to back', async () => {
@@ -91,7 +118,9 @@ export function entryStoreContract(getStore: () => Store): void {
     const store = getStore();
     const k = keys.entry('lease');
     const reads = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => store.entries.read({ keys: k, tagKeys: [], lease: { token: `t${i}`, ttlMs: 5_000, whenStale: false } })),
+      Array.from({ length: 10 }, (_, i) =>
+        store.entries.read({ keys: k, tagKeys: [], lease: { token: `t${i}`, ttlMs: 5_000, whenStale: false } }),
+      ),
     );
     const holders = reads.filter((read) => read.lease === 0);
     expect(holders).toHaveLength(1);
@@ -122,9 +151,21 @@ export function entryStoreContract(getStore: () => Store): void {
     const channel = `${keys.namespace}:w`;
     const messages: string[] = [];
     const unsubscribe = await store.bus.subscribe(channel, (message) => messages.push(message));
-    const read = await store.entries.read({ keys: k, tagKeys: [], lease: { token: 'tok', ttlMs: 5_000, whenStale: false } });
+    const read = await store.entries.read({
+      keys: k,
+      tagKeys: [],
+      lease: { token: 'tok', ttlMs: 5_000, whenStale: false },
+    });
     expect(read.lease).toBe(0);
-    await store.entries.write({ keys: k, body, ...baseWrite, wake: { channel, message: 'wake' }, mode: 'load', expectedFence: read.fence, leaseToken: 'tok' });
+    await store.entries.write({
+      keys: k,
+      body,
+      ...baseWrite,
+      wake: { channel, message: 'wake' },
+      mode: 'load',
+      expectedFence: read.fence,
+      leaseToken: 'tok',
+    });
     expect(await store.entries.acquireLease(k.lease, 'next', 5_000)).toBe(0);
     for (let i = 0; i < 100 && messages.length === 0; i++) await sleep(10);
     expect(messages).toEqual(['wake']);
@@ -134,11 +175,27 @@ export function entryStoreContract(getStore: () => Store): void {
   it('takes the lease on a logically stale entry only when asked', async () => {
     const store = getStore();
     const k = keys.entry('stale');
-    await store.entries.write({ keys: k, body, ...baseWrite, logicalTtlMs: 1, mode: 'write', expectedFence: '', leaseToken: '' });
+    await store.entries.write({
+      keys: k,
+      body,
+      ...baseWrite,
+      logicalTtlMs: 1,
+      mode: 'write',
+      expectedFence: '',
+      leaseToken: '',
+    });
     await sleep(10);
-    const notAsked = await store.entries.read({ keys: k, tagKeys: [], lease: { token: 'a', ttlMs: 5_000, whenStale: false } });
+    const notAsked = await store.entries.read({
+      keys: k,
+      tagKeys: [],
+      lease: { token: 'a', ttlMs: 5_000, whenStale: false },
+    });
     expect(notAsked.lease).toBe(-1);
-    const asked = await store.entries.read({ keys: k, tagKeys: [], lease: { token: 'a', ttlMs: 5_000, whenStale: true } });
+    const asked = await store.entries.read({
+      keys: k,
+      tagKeys: [],
+      lease: { token: 'a', ttlMs: 5_000, whenStale: true },
+    });
     expect(asked.lease).toBe(0);
   });
 
@@ -146,7 +203,17 @@ export function entryStoreContract(getStore: () => Store): void {
     const store = getStore();
     const k = keys.entry('slide');
     const slidingBody = Buffer.from('0 8 g 0\nv');
-    await store.entries.write({ keys: k, body: slidingBody, ...baseWrite, logicalTtlMs: 2_000, physicalTtlMs: 2_000, hardTtlMs: 3_000, mode: 'write', expectedFence: '', leaseToken: '' });
+    await store.entries.write({
+      keys: k,
+      body: slidingBody,
+      ...baseWrite,
+      logicalTtlMs: 2_000,
+      physicalTtlMs: 2_000,
+      hardTtlMs: 3_000,
+      mode: 'write',
+      expectedFence: '',
+      leaseToken: '',
+    });
     await sleep(300);
     expect(await store.entries.pttl(k.entry)).toBeLessThan(1_750);
     await store.entries.read({ keys: k, tagKeys: [] });
@@ -161,7 +228,8 @@ export function entryStoreContract(getStore: () => Store): void {
   it('deletes many entries and scans by pattern', async () => {
     const store = getStore();
     const all = ['p:1', 'p:2', 'p:3', 'q:1'].map((key) => keys.entry(key));
-    for (const k of all) await store.entries.write({ keys: k, body, ...baseWrite, mode: 'write', expectedFence: '', leaseToken: '' });
+    for (const k of all)
+      await store.entries.write({ keys: k, body, ...baseWrite, mode: 'write', expectedFence: '', leaseToken: '' });
     const found: string[] = [];
     await store.entries.scan(keys.entryPattern('p:*'), async (batch) => {
       found.push(...batch);
