@@ -11,8 +11,8 @@ export interface DemoConfig {
   namespace: string;
   database: DatabaseConfig;
   seed: SeedSize;
-  /** How long the fake market-data upstream takes per call. */
-  quoteLatencyMs: number;
+  /** The fake market-data upstream: how long each call takes, and how long a quote stays fresh. */
+  quotes: { latencyMs: number; ttl: Duration };
   /** A session lives `ttl` past its last use, and never more than `maxAge` in all. */
   sessions: { ttl: Duration; maxAge: Duration };
 }
@@ -42,7 +42,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
       ? { kind: 'postgres', url: databaseUrl, schema: env.DATABASE_SCHEMA || undefined }
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR || undefined },
     seed: DEFAULT_SEED,
-    quoteLatencyMs: 300,
+    quotes: { latencyMs: 300, ttl: '5s' },
     sessions: { ttl: '30m', maxAge: '12h' },
   };
 }

@@ -9,7 +9,7 @@ export interface Quote {
 }
 
 /**
- * A stand-in for a slow market-data API: every call takes `quoteLatencyMs`
+ * A stand-in for a slow market-data API: every call takes `quotes.latencyMs`
  * (300 ms by default). It counts its calls so the demo can show how few
  * reach it.
  */
@@ -22,7 +22,7 @@ export class QuoteUpstream {
   async fetch(symbol: string): Promise<Quote> {
     const calls = (this.callsPerSymbol.get(symbol) ?? 0) + 1;
     this.callsPerSymbol.set(symbol, calls);
-    await sleep(this.config.quoteLatencyMs);
+    await sleep(this.config.quotes.latencyMs);
     return { symbol, priceCents: basePrice(symbol) + ((calls * 37) % 200) - 100, asOf: new Date().toISOString() };
   }
 

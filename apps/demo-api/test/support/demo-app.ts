@@ -39,7 +39,7 @@ export async function startDemoApp(kind: DatabaseKind, overrides: Partial<DemoCo
     namespace: `demo-e2e-${suffix}`,
     database: kind === 'postgres' ? { kind, url: databaseUrl!, schema } : { kind },
     seed: { users: 50, products: 200, players: 30 },
-    quoteLatencyMs: 300,
+    quotes: { latencyMs: 300, ttl: '5s' },
     sessions: { ttl: '30m', maxAge: '12h' },
     ...overrides,
   };
