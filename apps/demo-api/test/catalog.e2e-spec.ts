@@ -15,15 +15,54 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
     const routes = (body.endpoints as Array<{ method: string; path: string; demonstrates: string }>).map(
       (entry) => `${entry.method} ${entry.path}`,
     );
-    expect(routes).toEqual(expect.arrayContaining(['GET /', 'GET /health', 'GET /users/:id', 'PUT /users/:id']));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /',
+        'GET /health',
+        'GET /users/:id',
+        'PUT /users/:id',
+        'DELETE /users/:id',
+        'GET /products',
+        'PATCH /products/:id/price',
+        'GET /quotes/:symbol',
+        'POST /activity',
+        'GET /activity/stats',
+        'POST /auth/login',
+        'GET /auth/session',
+        'POST /auth/logout',
+        'POST /leaderboard/:board/scores',
+        'GET /leaderboard/:board/top',
+        'GET /leaderboard/:board/rank/:player',
+        'GET /leaderboard/:board/around/:player',
+        'GET /users/:id/fields/:field',
+        'PATCH /users/:id/fields/:field',
+        'GET /reports/prices',
+        'GET /cache/stats',
+      ]),
+    );
     for (const entry of body.endpoints) expect(entry.demonstrates).not.toBe('');
+  });
+
+  it('GET /cache/stats shows hits, misses and the queries the database saw', async () => {
+    await request(demo.server).get('/users/30').expect(200);
+    await request(demo.server).get('/users/30').expect(200);
+    const { body } = await request(demo.server).get('/cache/stats').expect(200);
+    expect(body.cache).toMatchObject({ namespace: demo.config.namespace, breaker: 'closed' });
+    expect(body.cache.hits).toBeGreaterThanOrEqual(1);
+    expect(body.cache.misses).toBeGreaterThanOrEqual(1);
+    expect(body.cache.hitRate).toBeGreaterThan(0);
+    expect(body.database.queries).toBe(demo.db.queries.total);
+    expect(body.database.byTable.users).toBe(demo.db.queries.of('users'));
   });
 
   it('GET /health reports the database and Redis', async () => {
     const { body } = await request(demo.server).get('/health').expect(200);
     expect(body).toEqual({
       status: 'ok',
-      checks: { database: { status: 'up', kind }, redis: expect.objectContaining({ status: 'up' }) },
+      checks: {
+        database: { status: 'up', kind, latencyMs: expect.any(Number) },
+        redis: { status: 'up', store: 'redis', latencyMs: expect.any(Number) },
+      },
     });
   });
 });

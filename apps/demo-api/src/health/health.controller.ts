@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { DEMO_REDIS, type DemoRedis } from '../cache/demo-cache.module.js';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
-import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
 interface Check {
@@ -12,24 +12,43 @@ interface Check {
 export class HealthController {
   constructor(
     @InjectDatabase() private readonly db: Database,
-    @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
+    @Inject(DEMO_REDIS) private readonly redis: DemoRedis,
   ) {}
 
   @Get()
   @Demonstrates('Liveness of Redis (or the in-memory fallback) and the database')
   async health(): Promise<{ status: 'ok'; checks: Record<string, Check> }> {
-    const checks = { database: await this.databaseCheck(), redis: { status: 'up', store: this.config.store } as Check };
-    const status = Object.values(checks).every((check) => check.status === 'up') ? 'ok' : 'error';
-    if (status === 'error') throw new ServiceUnavailableException({ status, checks });
-    return { status, checks };
+    const [database, redis] = await Promise.all([this.databaseCheck(), this.redisCheck()]);
+    const checks = { database, redis };
+    if (database.status === 'down' || redis.status === 'down') {
+      throw new ServiceUnavailableException({ status: 'error', checks });
+    }
+    return { status: 'ok', checks };
   }
 
   private async databaseCheck(): Promise<Check> {
-    try {
+    return probe(async () => {
       await this.db.query('SELECT 1');
-      return { status: 'up', kind: this.db.kind };
-    } catch (error) {
-      return { status: 'down', kind: this.db.kind, error: error instanceof Error ? error.message : String(error) };
-    }
+      return { kind: this.db.kind };
+    });
+  }
+
+  private async redisCheck(): Promise<Check> {
+    if (!this.redis) return { status: 'up', store: 'memory' };
+    const redis = this.redis;
+    return probe(async () => {
+      await redis.ping();
+      return { store: 'redis' };
+    });
+  }
+}
+
+async function probe(check: () => Promise<Record<string, unknown>>): Promise<Check> {
+  const startedAt = performance.now();
+  try {
+    const details = await check();
+    return { status: 'up', ...details, latencyMs: Math.round((performance.now() - startedAt) * 10) / 10 };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
   }
 }
