@@ -13,13 +13,15 @@ export async function probeRedis(url: string, timeoutMs = 1500): Promise<{ ok: t
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined); // the outcome is reported below, once
+  let lastError: Error | undefined; // ioredis reports ECONNREFUSED here, and only "Connection is closed" below
+  client.on('error', (error: Error) => (lastError = error));
   try {
     await client.connect();
     await client.ping();
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    const cause = lastError ?? error;
+    return { ok: false, reason: cause instanceof Error ? cause.message : String(cause) };
   } finally {
     client.disconnect();
   }
