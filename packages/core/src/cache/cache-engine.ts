@@ -4,7 +4,11 @@ import { WakeRegistry } from '../stampede/wake-registry.js';
 import { KeySpace } from '../store/key-space.js';
 import type { Store } from '../store/store.js';
 import { CacheCounters } from '../telemetry/cache-stats.js';
+import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
+import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
+import { EntryFlags } from './entry-codec.js';
+import type { ReadOutcome } from './entry-reader.js';
 import { ValueCodec } from './value-codec.js';
 
 /** Raised by `guard` when Redis is skipped (breaker open, not connected) and the caller has no fallback. */
@@ -30,6 +34,8 @@ export class CacheEngine {
   private readonly wakeRegistries = new Map<string, WakeRegistry>();
   private readonly keySpaces = new Map<string, KeySpace>();
   private readonly warned = new Set<string>();
+  readonly l1: L1Tier | undefined;
+  readonly invalidationBus: InvalidationBus | undefined;
 
   constructor(
     readonly store: Store,
@@ -42,6 +48,10 @@ export class CacheEngine {
       logger: options.logger,
       name: `cache "${options.namespace}"`,
     });
+    if (options.l1) {
+      this.l1 = new L1Tier(options.l1);
+      this.invalidationBus = new InvalidationBus(store.bus, this.l1, options.logger);
+    }
     this.codec = new ValueCodec({
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
@@ -62,6 +72,42 @@ export class CacheEngine {
       this.wakeRegistries.set(keySpace.namespace, registry);
     }
     return registry;
+  }
+
+  /** The in-process copy of a key, when L1 is on for this call and holds a live one. */
+  l1Get(namespace: string, key: string, wanted: boolean | undefined): L1Entry | undefined {
+    if (!this.l1 || wanted === false) return undefined;
+    const entry = this.l1.get(namespace, key);
+    if (entry) this.counters.increment(namespace, 'l1Hits');
+    return entry;
+  }
+
+  /** Keeps a copy of a fresh L2 read in L1, once this instance listens to the namespace's invalidation bus. */
+  l1Fill(namespace: string, outcome: ReadOutcome, wanted: boolean | undefined, generation: number): void {
+    if (!this.l1 || !this.invalidationBus || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
+    if (outcome.entry.flags & EntryFlags.sliding) return; // each hit must reach Redis to slide the TTL there
+    if (!this.invalidationBus.isListening(namespace)) {
+      void this.invalidationBus.listen(namespace).catch(() => undefined);
+      return; // fill from the next read on, when invalidations can reach us
+    }
+    const entry = outcome.entry;
+    const key = this.keySpace(namespace).userKey(outcome.keys.entry);
+    const tags = entry.tags.map(([tag]) => tag);
+    this.l1.put(namespace, key, outcome.value, entry.logicalExpireAt - outcome.read.now, tags, generation);
+  }
+
+  /** Capture before reading Redis; hand to `l1Fill` (see L1Tier.generation). */
+  l1Generation(): number {
+    return this.l1?.generation ?? 0;
+  }
+
+  /** After a Redis write succeeded: update this instance's L1 and tell the others. */
+  changed(namespace: string, message: BusMessage): void {
+    if (!this.l1 || !this.invalidationBus) return;
+    if (message.op === 'clear') this.l1.dropNamespace(namespace);
+    else if (message.op === 'tags') this.l1.dropTags(namespace, message.tags);
+    else this.l1.drop(namespace, message.keys);
+    this.invalidationBus.publish(namespace, message);
   }
 
   /** False while the breaker is open: callers then skip Redis without even trying. */
@@ -97,6 +143,8 @@ export class CacheEngine {
   }
 
   async close(): Promise<void> {
+    this.invalidationBus?.close();
+    this.l1?.clear();
     if (this.ownsStore) await this.store.close();
   }
 }

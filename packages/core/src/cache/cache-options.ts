@@ -4,6 +4,7 @@ import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
 import type { Serializer } from './serializer.js';
+import type { L1Options } from '../tiers/l1-tier.js';
 
 /** CacheOptions with defaults applied and every value checked; the engine reads only this. */
 export interface ResolvedCacheOptions {
@@ -22,6 +23,7 @@ export interface ResolvedCacheOptions {
   breakerResetMs: number;
   /** How long a write fence outlives the write it records (covers any in-flight load). */
   fenceTtlMs: number;
+  l1: L1Options | undefined;
   logger: CacheLogger;
 }
 
@@ -74,6 +76,21 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     breakerThreshold,
     breakerResetMs: toMs(options.breaker?.resetAfter ?? CACHE_DEFAULTS.breaker.resetAfter, 'breaker.resetAfter'),
     fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtlMs * 10),
+    l1: resolveL1(options.l1),
     logger: options.logger ?? consoleLogger,
   };
+}
+
+function resolveL1(option: CacheOptions['l1']): L1Options | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (typeof option !== 'object' || option === null) {
+    throw new CacheConfigError('l1', option, 'false or { maxEntries?: number, maxBytes?: number, ttl?: Duration }');
+  }
+  const maxEntries = option.maxEntries ?? 10_000;
+  if (!Number.isInteger(maxEntries) || maxEntries <= 0)
+    throw new CacheConfigError('l1.maxEntries', maxEntries, 'a positive integer');
+  if (option.maxBytes !== undefined && !(Number.isInteger(option.maxBytes) && option.maxBytes > 0)) {
+    throw new CacheConfigError('l1.maxBytes', option.maxBytes, 'a positive number of bytes');
+  }
+  return { maxEntries, maxBytes: option.maxBytes, ttlMs: toMs(option.ttl ?? '10s', 'l1.ttl') };
 }

@@ -27,6 +27,11 @@ export interface CacheOptions {
   commandTimeout?: Duration;
   /** Stampede lease defaults. Default `{ ttl: '10s', wait: '5s' }`. */
   lock?: { ttl?: Duration; wait?: Duration };
+  /**
+   * In-process tier in front of Redis: a hit costs no round trip. Kept coherent across instances by an
+   * invalidation bus on Redis pub/sub. `ttl` bounds how stale a copy can be if a message is lost. Default off.
+   */
+  l1?: false | { maxEntries?: number; maxBytes?: number; ttl?: Duration };
   /** Circuit breaker: open after `threshold` consecutive failures, probe after `resetAfter`. */
   breaker?: { threshold?: number; resetAfter?: Duration };
   logger?: CacheLogger;
@@ -61,6 +66,8 @@ export interface GetOrSetOptions<T> extends Omit<SetOptions, 'ttl'> {
   staleWhileRevalidate?: Duration;
   /** Serve a stale value this long past expiry when the loader throws. */
   staleIfError?: Duration;
+  /** Use the in-process tier for this entry (default: on when the cache has `l1`; never for sliding entries). */
+  l1?: boolean;
 }
 
 /** How a `fetch` was answered. */
@@ -74,6 +81,8 @@ export interface CacheFetchResult<T> {
 export interface ReadOptions {
   /** The entry's tags, when the caller knows them: validation then costs no extra round trip. */
   tags?: readonly string[];
+  /** Use the in-process tier (default: on when the cache has `l1`). */
+  l1?: boolean;
 }
 
 export interface MsetEntry<T = unknown> extends SetOptions {
@@ -96,6 +105,10 @@ export interface CacheStats {
   takeovers: number;
   earlyRefreshes: number;
   tagInvalidations: number;
+  /** Hits answered by the in-process tier (included in `hits`). */
+  l1Hits: number;
+  /** Invalidation-bus delivery lag, last message, ms (sender to receiver clock). */
+  busLagMs: number;
   breaker: 'closed' | 'open' | 'half-open';
 }
 

@@ -46,10 +46,17 @@ export class NamespacedCache implements Cache {
     assertValidKey(key);
     const tags = options.tags ?? [];
     tags.forEach(assertValidTag);
+    const local = this.engine.l1Get(this.namespace, key, options.l1);
+    if (local) {
+      this.engine.counters.increment(this.namespace, 'hits');
+      return local.value as T;
+    }
     if (!this.engine.available()) return this.unavailable(undefined);
+    const generation = this.engine.l1Generation();
     try {
       const outcome = await this.engine.guard(this.namespace, () => readEntry(this.engine, this.keySpace, key, tags));
       this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');
+      this.engine.l1Fill(this.namespace, outcome, options.l1, generation);
       return outcome.state === 'fresh' ? (outcome.value as T) : undefined;
     } catch (error) {
       return this.unavailable(undefined, error);
@@ -64,6 +71,7 @@ export class NamespacedCache implements Cache {
     if (!this.engine.available()) return this.unavailable(undefined);
     try {
       await this.engine.guard(this.namespace, () => this.writer.write(key, value, { ...options, cacheNull: true }));
+      this.engine.changed(this.namespace, { op: 'set', keys: [key] });
     } catch (error) {
       return this.unavailable(undefined, error);
     }
@@ -88,6 +96,7 @@ export class NamespacedCache implements Cache {
         this.engine.options.fenceTtlMs,
       ),
     );
+    this.engine.changed(this.namespace, { op: 'delete', keys });
   }
 
   async invalidateTags(...tags: string[]): Promise<void> {
@@ -100,6 +109,7 @@ export class NamespacedCache implements Cache {
       ),
     );
     this.engine.counters.increment(this.namespace, 'tagInvalidations', tags.length);
+    this.engine.changed(this.namespace, { op: 'tags', tags });
   }
 
   async clear(namespace = this.namespace): Promise<void> {
@@ -107,6 +117,7 @@ export class NamespacedCache implements Cache {
     await this.engine.guard(this.namespace, () =>
       this.engine.store.entries.bumpTags([target.generation], this.writer.tagTtlMs()),
     );
+    this.engine.changed(namespace, { op: 'clear' });
   }
 
   async deleteMatching(pattern: string): Promise<number> {
@@ -114,8 +125,10 @@ export class NamespacedCache implements Cache {
     let deleted = 0;
     await this.engine.guard(this.namespace, () =>
       this.engine.store.entries.scan(this.keySpace.entryPattern(pattern), async (entryKeys) => {
-        const keys = entryKeys.map((entryKey) => this.keySpace.entry(this.keySpace.userKey(entryKey)));
+        const userKeys = entryKeys.map((entryKey) => this.keySpace.userKey(entryKey));
+        const keys = userKeys.map((userKey) => this.keySpace.entry(userKey));
         deleted += await this.engine.store.entries.delete(keys, this.engine.options.fenceTtlMs);
+        this.engine.changed(this.namespace, { op: 'delete', keys: userKeys });
       }),
     );
     return deleted;
@@ -134,7 +147,11 @@ export class NamespacedCache implements Cache {
   }
 
   stats(): CacheStats {
-    return this.engine.counters.snapshot(this.namespace, this.engine.breaker.state);
+    return this.engine.counters.snapshot(
+      this.namespace,
+      this.engine.breaker.state,
+      this.engine.invalidationBus?.lastLagMs ?? 0,
+    );
   }
 
   close(): Promise<void> {

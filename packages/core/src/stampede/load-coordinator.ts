@@ -42,6 +42,11 @@ export class LoadCoordinator {
 
   /** Joiners of a superseded flight go round again, a bounded number of times. */
   fetch<T>(plan: LoadPlan<T>, round = 0): Promise<CacheFetchResult<T>> {
+    const local = this.engine.l1Get(this.keySpace.namespace, plan.key, plan.options.l1);
+    if (local) {
+      this.engine.counters.increment(this.keySpace.namespace, 'hits');
+      return Promise.resolve({ value: local.value as T, outcome: 'hit' });
+    }
     return this.engine.singleFlight.run(
       this.flightKey(plan.key),
       () => this.resolve(plan),
@@ -75,6 +80,7 @@ export class LoadCoordinator {
     const locking = plan.options.lock !== false;
     const token = randomUUID();
     if (!engine.available()) return settled(await this.loadWithoutStore(plan));
+    const generation = engine.l1Generation();
     let outcome: ReadOutcome;
     try {
       outcome = await engine.guard(namespace, () =>
@@ -88,6 +94,7 @@ export class LoadCoordinator {
 
     if (outcome.state === 'fresh') {
       engine.counters.increment(namespace, 'hits');
+      engine.l1Fill(namespace, outcome, plan.options.l1, generation);
       this.maybeRefreshEarly(plan, outcome);
       return settled({ value: outcome.value as T, outcome: 'hit' });
     }
@@ -200,6 +207,7 @@ export class LoadCoordinator {
         deltaMs,
       );
       if (write === 'superseded') return { result, superseded: true };
+      if (write === 'written') engine.changed(namespace, { op: 'set', keys: [plan.key] });
       // Joiners may have arrived after a change that landed during the load: confirm nothing moved.
       if (engine.singleFlight.hasJoiners(this.flightKey(plan.key))) {
         return { result, superseded: !(await this.writer.unchangedSince(before, versions, plan.tags)) };

@@ -11,6 +11,7 @@ export class RedisBus implements MessageBus {
   private readonly handlers = new Map<string, Set<MessageHandler>>();
   private readonly pending = new Map<string, Promise<unknown>>();
   private listening = false;
+  private readonly resubscribeHandlers: Array<() => void> = [];
 
   constructor(private readonly connection: RedisConnection) {}
 
@@ -21,6 +22,12 @@ export class RedisBus implements MessageBus {
       subscriber.on('message', (channelName: string, message: string) => {
         const set = this.handlers.get(channelName);
         if (set) for (const listener of set) listener(message);
+      });
+      let connectedBefore = subscriber.status === 'ready';
+      subscriber.on('ready', () => {
+        // ioredis resubscribes by itself on reconnect; whatever was published meanwhile is lost.
+        if (connectedBefore) for (const handler of this.resubscribeHandlers) handler();
+        connectedBefore = true;
       });
     }
     let set = this.handlers.get(channel);
@@ -33,6 +40,10 @@ export class RedisBus implements MessageBus {
     return async () => {
       set.delete(handler);
     };
+  }
+
+  onResubscribe(handler: () => void): void {
+    this.resubscribeHandlers.push(handler);
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EntryStore } from './entry.store.js';
+import type { RateLimitStore } from './rate-limit.store.js';
 
 /**
  * The port through which every room of the engine reaches its backend. Each
@@ -12,6 +13,8 @@ export interface Store {
   readonly entries: EntryStore;
   /** Pub/sub used for waking lease waiters and (later) the L1 invalidation bus. */
   readonly bus: MessageBus;
+  /** Atomic rate-limit consumes (one round trip each). */
+  readonly rateLimits: RateLimitStore;
   /** Resolves once the backend is ready to take commands (rejects after `timeoutMs`). */
   ready(timeoutMs: number): Promise<void>;
   /** True when commands can be sent now (connected); reads skip the store otherwise. */
@@ -25,4 +28,6 @@ export type MessageHandler = (message: string) => void;
 export interface MessageBus {
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
   publish(channel: string, message: string): Promise<void>;
+  /** Called when subscriptions were re-established after a lost connection (messages may have been missed). */
+  onResubscribe?(handler: () => void): void;
 }

@@ -1,6 +1,6 @@
 import type { CacheStats } from '../cache/cache.types.js';
 
-export type CounterName = Exclude<keyof CacheStats, 'namespace' | 'breaker'>;
+export type CounterName = Exclude<keyof CacheStats, 'namespace' | 'breaker' | 'busLagMs'>;
 
 /** Per-namespace counters of one cache instance. */
 export class CacheCounters {
@@ -10,8 +10,8 @@ export class CacheCounters {
     this.for(namespace)[counter] += by;
   }
 
-  snapshot(namespace: string, breaker: CacheStats['breaker']): CacheStats {
-    return { namespace, ...this.for(namespace), breaker };
+  snapshot(namespace: string, breaker: CacheStats['breaker'], busLagMs = 0): CacheStats {
+    return { namespace, ...this.for(namespace), busLagMs, breaker };
   }
 
   namespaces(): string[] {
@@ -34,6 +34,7 @@ export class CacheCounters {
         takeovers: 0,
         earlyRefreshes: 0,
         tagInvalidations: 0,
+        l1Hits: 0,
       };
       this.byNamespace.set(namespace, counters);
     }

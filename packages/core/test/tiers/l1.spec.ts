@@ -1,0 +1,141 @@
+import { Redis } from 'ioredis';
+import { createCache, type Cache } from '@cachet/core';
+import { startRedis, testRedisUrl } from '@cachet/testing';
+import { recordingLogger } from '../support/caches.js';
+import { runFixture } from '../support/child-processes.js';
+import { sleep, uniqueNamespace } from '../support/stores.js';
+
+function countingClient(url: string): { client: Redis; sent: string[] } {
+  const client = new Redis(url, { enableAutoPipelining: true });
+  const sent: string[] = [];
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream) => {
+    sent.push(command.name);
+    return send(command, stream);
+  };
+  return { client, sent };
+}
+
+/** Polls until `check` holds, returning how long it took; fails after `boundMs`. */
+async function within(boundMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > boundMs) throw new Error(`not seen within ${boundMs} ms`);
+    await sleep(2);
+  }
+  return Date.now() - started;
+}
+
+describe('L1: the in-process tier', () => {
+  const caches: Cache[] = [];
+  const open = (namespace: string, redis: string | Redis = testRedisUrl()) => {
+    const cache = createCache({ redis, namespace, l1: { maxEntries: 100, ttl: '1m' }, logger: recordingLogger() });
+    caches.push(cache);
+    return cache;
+  };
+  afterEach(async () => {
+    await Promise.all(caches.splice(0).map((cache) => cache.close()));
+  });
+
+  it('an L1 hit costs no Redis round trip', async () => {
+    const { client, sent } = countingClient(testRedisUrl());
+    const cache = open(uniqueNamespace('l1'), client);
+    await cache.getOrSet('k', async () => 'v', { tags: ['t'] });
+    await cache.getOrSet('k', async () => 'x', { tags: ['t'] }); // L2 hit, starts listening
+    await cache.getOrSet('k', async () => 'x', { tags: ['t'] }); // L2 hit, fills L1
+    sent.length = 0;
+    for (let i = 0; i < 100; i++) expect(await cache.getOrSet('k', async () => 'x', { tags: ['t'] })).toBe('v');
+    expect(sent).toEqual([]);
+    expect(cache.stats().l1Hits).toBe(100);
+    await client.quit();
+  });
+
+  it('sliding entries and l1: false always reach Redis', async () => {
+    const { client, sent } = countingClient(testRedisUrl());
+    const cache = open(uniqueNamespace('l1'), client);
+    for (let i = 0; i < 3; i++) {
+      await cache.getOrSet('s', async () => 'v', { ttl: '1m', sliding: true });
+      await cache.getOrSet('o', async () => 'v', { l1: false });
+    }
+    sent.length = 0;
+    await cache.getOrSet('s', async () => 'v', { ttl: '1m', sliding: true });
+    await cache.getOrSet('o', async () => 'v', { l1: false });
+    expect(sent).toEqual(['evalsha', 'evalsha']);
+    await client.quit();
+  });
+
+  it('a set, delete, tag invalidation or clear on one instance drops the copy on another', async () => {
+    const namespace = uniqueNamespace('l1');
+    const a = open(namespace);
+    const b = open(namespace);
+    const warm = async () => {
+      for (let i = 0; i < 3; i++) await a.get('k', { tags: ['t'] });
+    };
+    await b.set('k', 'v1', { tags: ['t'] });
+    await warm();
+    await b.set('k', 'v2', { tags: ['t'] });
+    await within(2_000, async () => (await a.get('k', { tags: ['t'] })) === 'v2');
+    await warm();
+    await b.invalidateTags('t');
+    await within(2_000, async () => (await a.get('k', { tags: ['t'] })) === undefined);
+    await b.set('k', 'v3', { tags: ['t'] });
+    await warm();
+    await b.clear();
+    await within(2_000, async () => (await a.get('k', { tags: ['t'] })) === undefined);
+    await b.set('k', 'v4', { tags: ['t'] });
+    await warm();
+    await b.delete('k');
+    await within(2_000, async () => (await a.get('k', { tags: ['t'] })) === undefined);
+    expect(a.stats().l1Hits).toBeGreaterThan(0);
+  });
+
+  it('two processes: a write and a tag invalidation in one are seen by the other', async () => {
+    const namespace = uniqueNamespace('l1x');
+    const child = runFixture('l1-writer-child.mjs', [testRedisUrl(), namespace]);
+    expect(await child.nextLine()).toEqual({ ready: true });
+    const local = open(namespace);
+    const command = async (line: string) => {
+      child.process.stdin!.write(`${line}\n`);
+      return (await child.nextLine()) as { at: number };
+    };
+    await command('set k v1');
+    for (let i = 0; i < 3; i++) await local.get('k', { tags: ['shared'] });
+    expect(local.stats().l1Hits).toBeGreaterThan(0);
+    const written = await command('set k v2');
+    const seenAfter = await within(2_000, async () => (await local.get('k', { tags: ['shared'] })) === 'v2');
+    for (let i = 0; i < 3; i++) await local.get('k', { tags: ['shared'] });
+    await command('tags shared');
+    const invalidatedAfter = await within(
+      2_000,
+      async () => (await local.get('k', { tags: ['shared'] })) === undefined,
+    );
+    console.log(
+      `L1 coherence across processes: write seen ${seenAfter} ms after the writer's call resolved, ` +
+        `tag invalidation seen after ${invalidatedAfter} ms; bus lag (sender→receiver clock) ${local.stats().busLagMs} ms; ` +
+        `writer resolved at ${written.at}`,
+    );
+    child.process.stdin!.end('quit\n');
+    await child.exited;
+  });
+
+  it('a resubscribe after a lost connection clears L1 (messages may have been missed)', async () => {
+    const server = await startRedis();
+    const logger = recordingLogger();
+    const cache = createCache({ redis: server.url, namespace: 'resub', l1: { ttl: '1m' }, logger });
+    caches.push(cache);
+    await cache.set('k', 'v');
+    for (let i = 0; i < 3; i++) await cache.get('k');
+    const admin = new Redis(server.url);
+    const hitsBefore = cache.stats().l1Hits;
+    await cache.get('k');
+    expect(cache.stats().l1Hits).toBe(hitsBefore + 1);
+    await admin.client('KILL', 'TYPE', 'pubsub');
+    await within(5_000, async () => logger.lines.some((line) => line.includes('L1 cleared')));
+    await cache.get('k');
+    expect(cache.stats().l1Hits).toBe(hitsBefore + 1); // went to Redis: L1 was cleared
+    await admin.quit();
+    await cache.close();
+    caches.pop();
+    await server.stop();
+  });
+});
