@@ -27,6 +27,31 @@ export { MemoryStore } from './store/memory.store.js';
 export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis-connection.js';
 export { KeySpace, type EntryKeys } from './store/key-space.js';
 
+// Rate limits
+export { createRateLimiter, type RateLimiterOptions, type OwnedRateLimiter } from './rate-limit/create-rate-limiter.js';
+export {
+  RateLimiter,
+  type RateLimiterConfig,
+  type RateLimiterStats,
+  type ConsumeOptions,
+} from './rate-limit/rate-limiter.js';
+export { resolveRateLimitRule, assertCost, RATE_LIMIT_ALGORITHMS } from './rate-limit/rate-limit-rule.js';
+export type {
+  RateLimitRule,
+  ResolvedRateLimitRule,
+  RateLimitResult,
+  RateLimitSource,
+} from './rate-limit/rate-limit.types.js';
+export type {
+  RateLimitAlgorithm,
+  RateLimitStore,
+  RateLimitKeys,
+  RateLimitConsumeRequest,
+  RateLimitOutcome,
+} from './store/rate-limit.store.js';
+export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
+export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
+
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
@@ -39,6 +64,8 @@ export {
   CacheKeyError,
   SerializationError,
   LockTimeoutError,
+  RateLimitExceededError,
+  RateLimitUnavailableError,
   WriteBehindError,
   ErrorCodes,
   type ErrorCode,

@@ -5,6 +5,7 @@ export const ErrorCodes = {
   serialization: 'E_CACHE_SERIALIZATION',
   lockTimeout: 'E_LOCK_TIMEOUT',
   rateLimitExceeded: 'E_RATE_LIMIT_EXCEEDED',
+  rateLimitUnavailable: 'E_RATE_LIMIT_UNAVAILABLE',
   writeBehind: 'E_WRITE_BEHIND',
 } as const;
 
@@ -67,6 +68,28 @@ export class LockTimeoutError extends CachetError {
     readonly waitedMs: number,
   ) {
     super(`Lock "${lockName}" not acquired within ${waitedMs} ms; raise lock.wait or shorten the critical section.`);
+  }
+}
+
+/** A request refused by a rate limit (the framework-free twin of Nest's 429 `RateLimitExceededException`). */
+export class RateLimitExceededError extends CachetError {
+  readonly code = ErrorCodes.rateLimitExceeded;
+
+  constructor(
+    readonly policy: string,
+    /** Whole milliseconds until a retry can pass. */
+    readonly retryAfterMs: number,
+  ) {
+    super(`Rate limit "${policy}" exceeded; retry in ${Math.ceil(retryAfterMs / 1000)} s.`);
+  }
+}
+
+/** Redis could not answer a rate-limit check and `failOpen` is off: the request is refused (HTTP 503). */
+export class RateLimitUnavailableError extends CachetError {
+  readonly code = ErrorCodes.rateLimitUnavailable;
+
+  constructor(options?: ErrorOptions) {
+    super('Rate limiter unavailable: Redis did not answer and failOpen is off.', options);
   }
 }
 

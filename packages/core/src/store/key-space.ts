@@ -1,4 +1,12 @@
 import { CacheConfigError } from '../shared/errors.js';
+import type { RateLimitAlgorithm, RateLimitKeys } from './rate-limit.store.js';
+
+const RATE_LIMIT_KEY_SUFFIX: Record<RateLimitAlgorithm, string> = {
+  'fixed-window': 'fw',
+  'sliding-window': 'sw',
+  'sliding-log': 'sl',
+  'token-bucket': 'tb',
+};
 
 /**
  * Every Redis key Cachet writes, in one place. Keys that a script touches
@@ -12,6 +20,8 @@ import { CacheConfigError } from '../shared/errors.js';
  * | `<ns>:t:{<tag>}`         | tag version                             | hash of `<tag>` |
  * | `<ns>:n`                 | namespace generation (O(1) clear)       | its own         |
  * | `<ns>:w`                 | pub/sub channel: entry landed (wake)    | —               |
+ * | `<ns>:rl:{<subject>}:<a>` | rate-limit state (`a`: fw, sw, sl, tb) | hash of `<subject>` |
+ * | `<ns>:rl:{<subject>}:b`  | rate-limit block (`blockDuration`)      | hash of `<subject>` |
  *
  * The prefix never contains braces (checked), so the hash tag is always the
  * user's key, whatever characters it holds.
@@ -49,6 +59,16 @@ export class KeySpace {
   /** Recovers the user key from an entry key. */
   userKey(entryKey: string): string {
     return entryKey.slice(this.namespace.length + 4, -1);
+  }
+
+  /**
+   * Keys of one rate-limited subject (policy + identity). The algorithm is in
+   * the state key so switching a policy's algorithm never meets a key of the
+   * wrong type; the block key is shared, a block being a block.
+   */
+  rateLimit(algorithm: RateLimitAlgorithm, subject: string): RateLimitKeys {
+    const base = this.scoped('rl', subject);
+    return { state: `${base}:${RATE_LIMIT_KEY_SUFFIX[algorithm]}`, block: `${base}:b` };
   }
 
   /** Prefix shared by every key of this namespace (for other rooms: locks, limits, queues). */

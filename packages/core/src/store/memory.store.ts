@@ -1,6 +1,7 @@
 import { MemoryBus } from './memory-bus.js';
 import { MemoryEntryStore } from './memory-entry.store.js';
 import { MemoryKeyValue } from './memory-kv.js';
+import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
 import type { Store } from './store.js';
 
 /**
@@ -13,6 +14,7 @@ export class MemoryStore implements Store {
   readonly kv = new MemoryKeyValue();
   readonly bus = new MemoryBus();
   readonly entries = new MemoryEntryStore(this.kv, this.bus);
+  readonly rateLimits = new MemoryRateLimitStore();
 
   isReady(): boolean {
     return true;
@@ -22,5 +24,6 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.kv.clear();
+    this.rateLimits.clear();
   }
 }

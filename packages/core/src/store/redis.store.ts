@@ -1,6 +1,7 @@
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
 import { RedisEntryStore } from './redis-entry.store.js';
+import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import type { Store } from './store.js';
 
 /** The Store on Redis: standalone, Sentinel or Cluster. */
@@ -8,10 +9,12 @@ export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly entries: RedisEntryStore;
   readonly bus: RedisBus;
+  readonly rateLimits: RedisRateLimitStore;
 
   constructor(readonly connection: RedisConnection) {
     this.entries = new RedisEntryStore(connection);
     this.bus = new RedisBus(connection);
+    this.rateLimits = new RedisRateLimitStore(connection);
   }
 
   static connect(input: RedisInput, tuning: ConnectionTuning): RedisStore {

@@ -1,0 +1,44 @@
+import type { Duration } from '../shared/duration.js';
+import type { RateLimitAlgorithm } from '../store/rate-limit.store.js';
+
+export type { RateLimitAlgorithm };
+
+/** How much traffic a subject may send: `limit` units per `window`. */
+export interface RateLimitRule {
+  limit: number;
+  window: Duration;
+  /** Default `'sliding-window'`. `'token-bucket'` is GCRA. */
+  algorithm?: RateLimitAlgorithm;
+  /** Units each request takes (default 1). */
+  cost?: number;
+  /** After the refusal that exceeds the limit, refuse everything for this long. */
+  blockDuration?: Duration;
+  /** token-bucket only: units that may be taken at once (default `limit`); the rate stays limit/window. */
+  burst?: number;
+}
+
+/** A rule checked and converted once (durations in ms, defaults filled). */
+export interface ResolvedRateLimitRule {
+  readonly resolved: true;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly algorithm: RateLimitAlgorithm;
+  readonly cost: number;
+  readonly blockMs: number;
+  readonly burst: number;
+}
+
+/** Where an answer came from. */
+export type RateLimitSource = 'store' | 'short-circuit' | 'insurance';
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  /** Units left after this request. */
+  remaining: number;
+  /** Whole ms until the quota is whole again, absent further requests. */
+  resetMs: number;
+  /** 0 when allowed; else whole ms until the same request would pass (the block included). */
+  retryAfterMs: number;
+  source: RateLimitSource;
+}
