@@ -1,1 +1,41 @@
-export {};
+// Module
+export { CacheModule } from './module/cache.module.js';
+export type {
+  CacheModuleOptions,
+  CacheModuleRateLimitOptions,
+  CacheModuleWriteBehindOptions,
+  ResolvedCacheModuleOptions,
+} from './module/cache-module.options.js';
+export type {
+  CacheModuleAsyncOptions,
+  CacheModuleForRootOptions,
+  CacheOptionsFactory,
+} from './module/cache.module-definition.js';
+export { resolveCacheModuleOptions, CACHE_MODULE_DEFAULTS } from './module/resolve-cache-module-options.js';
+export { InjectRedis } from './module/inject-redis.decorator.js';
+export { CACHE_INSTANCE, CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_RUNTIME } from './cache.constants.js';
+
+// Programmatic API
+export { CacheService } from './service/cache.service.js';
+
+// Decorators
+export { Cacheable, type CacheableOptions } from './decorators/cacheable.decorator.js';
+export { CacheEvict, type CacheEvictOptions } from './decorators/cache-evict.decorator.js';
+export { WriteThrough, type WriteThroughOptions } from './decorators/write-through.decorator.js';
+export type { AsyncMethodOf, CacheMethodDecorator, ValueOrArgsFn } from './decorators/cache-method.decorator.js';
+
+// Binder (for decorator kinds built on it)
+export { CacheRuntime } from './binding/cache.runtime.js';
+export { CacheBindingError } from './binding/cache-binding.error.js';
+export { copyMethodMetadata } from './binding/copy-method-metadata.js';
+export type {
+  CacheMethodContext,
+  CacheMethodKind,
+  MethodInterceptor,
+  MethodInvocation,
+} from './binding/cache-method-kind.js';
+export type { MethodBinding } from './binding/method-binding.js';
+
+// HTTP
+export { CacheInterceptor } from './http/cache.interceptor.js';
+export { HttpCache, type HttpCacheOptions, type HttpCacheRequest } from './http/http-cache.decorator.js';

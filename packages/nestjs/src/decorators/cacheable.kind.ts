@@ -1,0 +1,104 @@
+import { assertEntryOptions, assertValidKey, stableHash, type GetOrSetOptions } from '@cachet/core';
+import { CacheBindingError } from '../binding/cache-binding.error.js';
+import type { CacheMethodKind } from '../binding/cache-method-kind.js';
+import type { MethodBinding } from '../binding/method-binding.js';
+import { CACHEABLE_METADATA, type CacheableOptions } from './cacheable.decorator.js';
+import { DecoratorOptions, resolveKey, resolveStrings, scopedCache } from './decorator-options.js';
+
+type Options = CacheableOptions<unknown[], unknown>;
+
+const OPTION_NAMES = [
+  'key',
+  'ttl',
+  'jitter',
+  'sliding',
+  'maxAge',
+  'tags',
+  'condition',
+  'unless',
+  'cacheNull',
+  'lock',
+  'earlyRefresh',
+  'staleWhileRevalidate',
+  'staleIfError',
+  'l1',
+  'namespace',
+] as const;
+
+/** `@Cacheable`: read-through with every stampede defence of the engine (`Cache.getOrSet`). */
+export const cacheableKind: CacheMethodKind<Options> = {
+  decorator: '@Cacheable',
+  metadataKey: CACHEABLE_METADATA,
+  order: 30,
+
+  validate(options, binding) {
+    new DecoratorOptions('@Cacheable', binding, options)
+      .known(OPTION_NAMES)
+      .functionOf('key', "of the method's arguments returning the key, e.g. (id: string) => `user:${id}`")
+      .functionOf('condition', "of the method's arguments returning a boolean")
+      .functionOf('unless', '(result, ...args) returning a boolean')
+      .stringsOrFunction('tags')
+      .boolean('sliding')
+      .boolean('l1')
+      .namespace();
+    assertEntryOptions(entryOptions(options), `${binding.displayName} @Cacheable`);
+    if (options.key === undefined) assertDefaultKeyUsable(binding);
+  },
+
+  compile(options, binding, { cache }) {
+    const target = scopedCache(cache, options.namespace);
+    const fixed = entryOptions(options);
+    const { key, ttl, tags, condition, unless } = options;
+    return (invocation, proceed) => {
+      if (condition && !condition.apply(invocation.instance, invocation.args)) return proceed();
+      const { instance, args } = invocation;
+      return target.getOrSet(key ? resolveKey(key, invocation) : defaultKey(binding, args), proceed, {
+        ...fixed,
+        ttl: typeof ttl === 'function' ? (result: unknown) => ttl.call(instance, result, ...args) : ttl,
+        tags: resolveStrings(tags, invocation, 'tags'),
+        unless: unless && ((result: unknown) => unless.call(instance, result, ...args)),
+      });
+    };
+  },
+};
+
+/** The options the engine checks and takes as they are. */
+function entryOptions(options: Options): GetOrSetOptions<unknown> {
+  const { jitter, sliding, maxAge, cacheNull, lock, earlyRefresh, staleWhileRevalidate, staleIfError, l1 } = options;
+  const picked: GetOrSetOptions<unknown> = {
+    l1,
+    jitter,
+    sliding,
+    maxAge,
+    cacheNull,
+    lock,
+    earlyRefresh,
+    staleWhileRevalidate,
+    staleIfError,
+    ttl: typeof options.ttl === 'function' ? undefined : options.ttl,
+  };
+  for (const name of Object.keys(picked) as Array<keyof typeof picked>) {
+    if (picked[name] === undefined) delete picked[name];
+  }
+  return picked;
+}
+
+/**
+ * `Class.method:` + a digest of the arguments. The digest is hex: it can never
+ * spell a word the key check rejects (`null`, `undefined`).
+ */
+function defaultKey(binding: MethodBinding, args: unknown[]): string {
+  return `${binding.displayName}:${Buffer.from(stableHash(args), 'base64url').toString('hex')}`;
+}
+
+function assertDefaultKeyUsable(binding: MethodBinding): void {
+  try {
+    assertValidKey(`${binding.displayName}:0`);
+  } catch (error) {
+    throw new CacheBindingError(
+      binding.displayName,
+      `the default @Cacheable key would start with "${binding.displayName}:", which the key check rejects ` +
+        `(${(error as Error).message}). Give @Cacheable a key function.`,
+    );
+  }
+}

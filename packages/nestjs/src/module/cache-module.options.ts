@@ -1,0 +1,71 @@
+import type { CacheLogger, CacheOptions, Duration, RedisInput } from '@cachet/core';
+
+/** Options of the rate limiter the module registers (see the rate-limiting guide). */
+export interface CacheModuleRateLimitOptions {
+  /** Read the client address from `X-Forwarded-For`: `true`, a hop count, or `false` (default). */
+  trustProxy?: boolean | number;
+  /** Which headers responses carry: the IETF draft fields, the legacy `X-RateLimit-*`, both (default) or none. */
+  headers?: 'ietf' | 'legacy' | 'both' | false;
+  /** Admit requests when Redis is unavailable. Default `true`. */
+  failOpen?: boolean;
+  /** Policies applied to every route (the guard then runs before route guards). */
+  global?: unknown;
+  [option: string]: unknown;
+}
+
+/** Options of the write-behind flusher. */
+export interface CacheModuleWriteBehindOptions {
+  flushInterval?: Duration;
+  batchSize?: number;
+  maxAttempts?: number;
+  /** How long shutdown waits for queues to drain. Default `'10s'`. */
+  drainTimeout?: Duration;
+}
+
+/** `CacheModule.forRoot(options)`; every field is optional except `redis` with the Redis store. */
+export interface CacheModuleOptions {
+  /** A URL, ioredis options, `{ cluster, options? }`, `{ sentinels, name }`, or a Redis/Cluster you own (never closed by the module). */
+  redis?: RedisInput;
+  /** `'redis'` (default) or `'memory'` (everything in process: unit tests, local runs without Redis). */
+  store?: 'redis' | 'memory';
+  /** Every key starts with `namespace:`. Default `'cachet'`. */
+  namespace?: string;
+  /** Default TTL. Default `'1h'`. */
+  ttl?: Duration;
+  /** No entry lives longer, sliding included. Default `'7d'`. */
+  maxTtl?: Duration;
+  serializer?: CacheOptions['serializer'];
+  compression?: CacheOptions['compression'];
+  maxValueSize?: number;
+  /** In-process tier in front of Redis, kept coherent across instances by Redis pub/sub. Default `false`. */
+  l1?: CacheOptions['l1'];
+  /** Redis trouble never fails a cached call. Default `true`. */
+  failOpen?: boolean;
+  /** Per-command timeout. Default `'250ms'`. */
+  commandTimeout?: Duration;
+  /** Stampede lease defaults. Default `{ ttl: '10s', wait: '5s' }`. */
+  lock?: { ttl?: Duration; wait?: Duration };
+  breaker?: CacheOptions['breaker'];
+  rateLimit?: CacheModuleRateLimitOptions;
+  writeBehind?: CacheModuleWriteBehindOptions;
+  /** Where Cachet logs; default: Nest's `Logger` under the context `Cachet`. */
+  logger?: CacheLogger;
+}
+
+/** The module options after `resolveCacheModuleOptions`: defaults merged, every value checked. */
+export interface ResolvedCacheModuleOptions {
+  readonly store: 'redis' | 'memory';
+  readonly redis: RedisInput | undefined;
+  readonly namespace: string;
+  readonly failOpen: boolean;
+  readonly commandTimeoutMs: number;
+  /** Exactly what the engine (`createCache`) receives, minus the store. */
+  readonly cache: Omit<CacheOptions, 'store' | 'redis'>;
+  readonly rateLimit: CacheModuleRateLimitOptions;
+  readonly writeBehind: {
+    readonly flushIntervalMs: number;
+    readonly batchSize: number;
+    readonly maxAttempts: number;
+    readonly drainTimeoutMs: number;
+  };
+}

@@ -1,0 +1,52 @@
+import type { Cache, RedisConnection } from '@cachet/core';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import {
+  CACHE_INSTANCE,
+  CACHE_MODULE_OPTIONS,
+  CACHE_REDIS,
+  CACHE_REDIS_CONNECTION,
+  CACHE_RUNTIME,
+} from '../cache.constants.js';
+import { CacheMetadataAccessor } from '../binding/cache-metadata.accessor.js';
+import { CacheExplorer } from '../binding/cache.explorer.js';
+import { CacheRuntime } from '../binding/cache.runtime.js';
+import { CacheInterceptor } from '../http/cache.interceptor.js';
+import { CacheService } from '../service/cache.service.js';
+import { ConfigurableCacheModule } from './cache.module-definition.js';
+import { cacheCoreProviders } from './cache.providers.js';
+
+/**
+ * Cachet for a Nest app: `CacheModule.forRoot({ redis, namespace, ttl, ... })`
+ * or `CacheModule.forRootAsync({ imports, inject, useFactory })`. Global by
+ * default. Closes the Redis connection it opened when the app shuts down
+ * (a client you passed in stays open).
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [...cacheCoreProviders, CacheMetadataAccessor, CacheExplorer, CacheService, CacheInterceptor],
+  exports: [
+    CacheService,
+    CacheInterceptor,
+    CacheRuntime,
+    CACHE_RUNTIME,
+    CACHE_INSTANCE,
+    CACHE_REDIS,
+    CACHE_MODULE_OPTIONS,
+    // Integration point: the rate-limit providers are added here once they exist (see the rate-limiting guide).
+  ],
+})
+export class CacheModule extends ConfigurableCacheModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(CACHE_INSTANCE) private readonly cache: Cache,
+    @Inject(CACHE_REDIS_CONNECTION) private readonly connection: RedisConnection | null,
+  ) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+    // Closes the subscriber it made, and the client only if the module created it.
+    await this.connection?.close();
+  }
+}
