@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { DemoCacheModule } from './cache/demo-cache.module.js';
+import { CacheModule } from '@cachet/nestjs';
+import { cacheOptions } from './cache/cache-options.factory.js';
 import { CacheStatsModule } from './cache-stats/cache-stats.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { DemoConfigModule } from './config/config.module.js';
-import type { DemoConfig } from './config/demo-config.js';
+import { DEMO_CONFIG, type DemoConfig } from './config/demo-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeaderboardModule } from './leaderboard/leaderboard.module.js';
@@ -24,7 +25,7 @@ export class AppModule {
       imports: [
         DemoConfigModule.forRoot(config),
         DatabaseModule,
-        DemoCacheModule,
+        CacheModule.forRootAsync({ inject: [DEMO_CONFIG], useFactory: cacheOptions }),
         CatalogModule,
         HealthModule,
         UsersModule,

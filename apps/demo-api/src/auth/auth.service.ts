@@ -1,7 +1,6 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { Cache } from '@cachet/core';
+import { CacheEvict, CacheService } from '@cachet/nestjs';
 import { randomBytes } from 'node:crypto';
-import { DEMO_CACHE } from '../cache/demo-cache.module.js';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { Database, InjectDatabase } from '../database/database.js';
 import { verifyPassword } from './password.js';
@@ -11,7 +10,7 @@ import { sessionKey, type Session } from './session.js';
 export class AuthService {
   constructor(
     @InjectDatabase() private readonly db: Database,
-    @Inject(DEMO_CACHE) private readonly cache: Cache,
+    private readonly cache: CacheService,
     @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
   ) {}
 
@@ -35,9 +34,9 @@ export class AuthService {
     return this.cache.get<Session>(sessionKey(token));
   }
 
-  async logout(token: string): Promise<void> {
-    await this.cache.delete(sessionKey(token));
-  }
+  /** Deleting the entry is the whole logout: the token stops working on every instance at once. */
+  @CacheEvict({ keys: (token: string) => [sessionKey(token)] })
+  async logout(_token: string): Promise<void> {}
 }
 
 const UNKNOWN_ACCOUNT_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import type { Cache, CacheStats } from '@cachet/core';
-import { DEMO_CACHE } from '../cache/demo-cache.module.js';
+import { Controller, Get } from '@nestjs/common';
+import type { CacheStats } from '@cachet/core';
+import { CacheService } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
@@ -12,7 +12,7 @@ interface StatsView {
 @Controller('cache')
 export class CacheStatsController {
   constructor(
-    @Inject(DEMO_CACHE) private readonly cache: Cache,
+    private readonly cache: CacheService,
     @InjectDatabase() private readonly db: Database,
   ) {}
 

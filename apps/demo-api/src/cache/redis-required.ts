@@ -1,6 +1,8 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import type { DemoRedis } from './demo-cache.module.js';
 import type { Redis } from 'ioredis';
+
+/** What `@InjectRedis()` gives the demo: its standalone client, or `null` when it runs in memory. */
+export type DemoRedis = Redis | null;
 
 /** The Redis-native examples have no in-memory stand-in: without Redis they answer 503 and say why. */
 export function requireRedis(redis: DemoRedis): Redis {

@@ -15,6 +15,8 @@ export interface DemoConfig {
   quotes: { latencyMs: number; ttl: Duration };
   /** A session lives `ttl` past its last use, and never more than `maxAge` in all. */
   sessions: { ttl: Duration; maxAge: Duration };
+  /** The sliding-window policy every route gets, per client address. */
+  globalRateLimit: { limit: number; window: Duration };
 }
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string };
@@ -44,5 +46,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     seed: DEFAULT_SEED,
     quotes: { latencyMs: 300, ttl: '5s' },
     sessions: { ttl: '30m', maxAge: '12h' },
+    globalRateLimit: { limit: 300, window: '1m' },
   };
 }

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { DEMO_REDIS, type DemoRedis } from '../cache/demo-cache.module.js';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRedis } from '@cachet/nestjs';
+import type { DemoRedis } from '../cache/redis-required.js';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
@@ -12,7 +13,7 @@ interface Check {
 export class HealthController {
   constructor(
     @InjectDatabase() private readonly db: Database,
-    @Inject(DEMO_REDIS) private readonly redis: DemoRedis,
+    @InjectRedis() private readonly redis: DemoRedis,
   ) {}
 
   @Get()

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DEMO_REDIS, type DemoRedis } from '../cache/demo-cache.module.js';
+import { InjectRedis } from '@cachet/nestjs';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { Database, InjectDatabase } from '../database/database.js';
-import { requireRedis } from '../cache/redis-required.js';
+import { requireRedis, type DemoRedis } from '../cache/redis-required.js';
 
 export interface Standing {
   player: string;
@@ -20,7 +20,7 @@ export class LeaderboardService implements OnApplicationBootstrap {
   private readonly logger = new Logger(LeaderboardService.name);
 
   constructor(
-    @Inject(DEMO_REDIS) private readonly redis: DemoRedis,
+    @InjectRedis() private readonly redis: DemoRedis,
     @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
     @InjectDatabase() private readonly db: Database,
   ) {}

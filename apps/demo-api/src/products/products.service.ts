@@ -1,6 +1,6 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { Cache, Duration } from '@cachet/core';
-import { DEMO_CACHE } from '../cache/demo-cache.module.js';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Duration } from '@cachet/core';
+import { Cacheable, CacheService } from '@cachet/nestjs';
 import { Database, InjectDatabase } from '../database/database.js';
 import {
   CATALOG_TAG,
@@ -19,29 +19,21 @@ export const listingTtl = (listing: ProductListing): Duration => (listing.kind =
 export class ProductsService {
   constructor(
     @InjectDatabase() private readonly db: Database,
-    @Inject(DEMO_CACHE) private readonly cache: Cache,
+    private readonly cache: CacheService,
   ) {}
 
-  /** No category: the catalog. A category: one page of its products with their prices. */
-  list(category: string | undefined, page: number): Promise<ProductListing> {
-    const key = category === undefined ? 'products:catalog' : `products:${category}:page:${page}`;
-    const tags = category === undefined ? [CATALOG_TAG] : [categoryTag(category)];
-    return this.cache.getOrSet(key, () => this.load(category, page), { ttl: listingTtl, tags });
-  }
-
-  /** Evicts the pages of the product's category only: the catalog and every other category stay cached. */
-  async updatePrice(id: number, priceCents: number): Promise<Product> {
-    const row = await this.db.one<ProductRow>(
-      `UPDATE products SET price_cents = $2, updated_at = now() WHERE id = $1
-       RETURNING id, name, category, price_cents`,
-      [id, priceCents],
-    );
-    if (!row) throw new NotFoundException(`product ${id} not found`);
-    await this.cache.invalidateTags(categoryTag(row.category));
-    return toProduct(row);
-  }
-
-  private async load(category: string | undefined, page: number): Promise<ProductListing> {
+  /**
+   * No category: the catalog. A category: one page of its products with their
+   * prices. Every page of a category carries the category's tag, so one
+   * invalidation drops them all.
+   */
+  @Cacheable({
+    key: (category: string | undefined, page: number) =>
+      category === undefined ? 'products:catalog' : `products:${category}:page:${page}`,
+    ttl: (listing: ProductListing) => listingTtl(listing),
+    tags: (category: string | undefined) => (category === undefined ? [CATALOG_TAG] : [categoryTag(category)]),
+  })
+  async list(category: string | undefined, page: number): Promise<ProductListing> {
     if (category === undefined) {
       const categories = await this.db.query<{ category: string; products: number }>(
         'SELECT category, count(*)::int AS products FROM products GROUP BY category ORDER BY category',
@@ -53,5 +45,22 @@ export class ProductsService {
       [category, PAGE_SIZE, (page - 1) * PAGE_SIZE],
     );
     return { kind: 'page', category, page, pageSize: PAGE_SIZE, products: rows.map(toProduct) };
+  }
+
+  /**
+   * Evicts the pages of the product's category only: the catalog and every
+   * other category stay cached. The category is known only once the UPDATE
+   * answered, so this eviction uses `CacheService` rather than `@CacheEvict`
+   * (whose tags are a function of the arguments).
+   */
+  async updatePrice(id: number, priceCents: number): Promise<Product> {
+    const row = await this.db.one<ProductRow>(
+      `UPDATE products SET price_cents = $2, updated_at = now() WHERE id = $1
+       RETURNING id, name, category, price_cents`,
+      [id, priceCents],
+    );
+    if (!row) throw new NotFoundException(`product ${id} not found`);
+    await this.cache.invalidateTags(categoryTag(row.category));
+    return toProduct(row);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEMO_REDIS, type DemoRedis } from '../cache/demo-cache.module.js';
-import { requireRedis } from '../cache/redis-required.js';
+import { InjectRedis } from '@cachet/nestjs';
+import { requireRedis, type DemoRedis } from '../cache/redis-required.js';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 
 /** The fields a profile may hold: a fixed list keeps each hash small and its memory bounded. */
@@ -14,7 +14,7 @@ export type ProfileField = (typeof PROFILE_FIELDS)[number];
 @Injectable()
 export class ProfileFieldsService {
   constructor(
-    @Inject(DEMO_REDIS) private readonly redis: DemoRedis,
+    @InjectRedis() private readonly redis: DemoRedis,
     @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Cache } from '@cachet/core';
-import { DEMO_CACHE } from '../cache/demo-cache.module.js';
+import type { Duration } from '@cachet/core';
+import { Cacheable } from '@cachet/nestjs';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { QuoteUpstream, type Quote } from './quote-upstream.js';
 
@@ -8,7 +8,6 @@ import { QuoteUpstream, type Quote } from './quote-upstream.js';
 export class QuotesService {
   constructor(
     private readonly upstream: QuoteUpstream,
-    @Inject(DEMO_CACHE) private readonly cache: Cache,
     @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
   ) {}
 
@@ -17,11 +16,16 @@ export class QuotesService {
    * stale-while-revalidate answers the last quote at once while one caller
    * refreshes it. Either way a reader almost never waits 300 ms.
    */
-  quote(symbol: string): Promise<Quote> {
-    return this.cache.getOrSet(`quote:${symbol}`, () => this.upstream.fetch(symbol), {
-      ttl: this.config.quotes.ttl,
-      earlyRefresh: { beta: 1 },
-      staleWhileRevalidate: '1m',
-    });
+  @Cacheable({
+    key: (symbol: string) => `quote:${symbol}`,
+    // Option functions run with the service as `this`: the TTL comes from the app's config (5 s by default).
+    ttl: function (this: QuotesService): Duration {
+      return this.config.quotes.ttl;
+    },
+    earlyRefresh: { beta: 1 },
+    staleWhileRevalidate: '1m',
+  })
+  async quote(symbol: string): Promise<Quote> {
+    return this.upstream.fetch(symbol);
   }
 }

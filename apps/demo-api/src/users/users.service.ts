@@ -1,30 +1,35 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { Cache } from '@cachet/core';
-import { DEMO_CACHE } from '../cache/demo-cache.module.js';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Cacheable, CacheEvict, WriteThrough } from '@cachet/nestjs';
 import { Database, InjectDatabase } from '../database/database.js';
 import { toUser, USER_COLUMNS, type User, type UserPatch, type UserRow } from './user.js';
 
 export const userKey = (id: number): string => `user:${id}`;
 export const userTag = (id: number): string => `user:${id}`;
 
-/** Ten minutes past the last read, never more than an hour after the database was read. */
-const USER_ENTRY = { ttl: '10m', sliding: true, maxAge: '1h' } as const;
-
 @Injectable()
 export class UsersService {
-  constructor(
-    @InjectDatabase() private readonly db: Database,
-    @Inject(DEMO_CACHE) private readonly cache: Cache,
-  ) {}
+  constructor(@InjectDatabase() private readonly db: Database) {}
 
-  findOne(id: number): Promise<User | null> {
-    return this.cache.getOrSet(userKey(id), () => this.load(id), {
-      ...USER_ENTRY,
-      tags: [userTag(id)],
-      lock: { ttl: '5s', wait: '2s' },
-    });
+  /**
+   * Ten minutes past the last read (sliding), never more than an hour after the
+   * database was read (maxAge). A cold user read by many requests at once is
+   * loaded once: the first caller takes the lease, the others wait for its value.
+   */
+  @Cacheable({
+    key: (id: number) => userKey(id),
+    ttl: '10m',
+    sliding: true,
+    maxAge: '1h',
+    tags: (id: number) => [userTag(id)],
+    lock: { ttl: '5s', wait: '2s' },
+  })
+  async findOne(id: number): Promise<User | null> {
+    const row = await this.db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return row ? toUser(row) : null;
   }
 
+  /** The UPDATE first; only once it succeeded does the cache hold the new user (a failed write evicts it). */
+  @WriteThrough({ key: (id: number) => userKey(id), ttl: '10m', tags: (id: number) => [userTag(id)] })
   async update(id: number, patch: UserPatch): Promise<User> {
     const row = await this.db
       .one<UserRow>(
@@ -37,20 +42,14 @@ export class UsersService {
         throw error;
       });
     if (!row) throw new NotFoundException(`user ${id} not found`);
-    const user = toUser(row);
-    await this.cache.set(userKey(id), user, { ...USER_ENTRY, tags: [userTag(id)] });
-    return user;
+    return toUser(row);
   }
 
+  /** Invalidates the tag `user:<id>`: every entry about this user, and nothing else. */
+  @CacheEvict({ tags: (id: number) => [userTag(id)] })
   async remove(id: number): Promise<boolean> {
     const rows = await this.db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [id]);
-    await this.cache.invalidateTags(userTag(id));
     return rows.length > 0;
-  }
-
-  private async load(id: number): Promise<User | null> {
-    const row = await this.db.one<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
-    return row ? toUser(row) : null;
   }
 }
 

@@ -41,6 +41,7 @@ export async function startDemoApp(kind: DatabaseKind, overrides: Partial<DemoCo
     seed: { users: 50, products: 200, players: 30 },
     quotes: { latencyMs: 300, ttl: '5s' },
     sessions: { ttl: '30m', maxAge: '12h' },
+    globalRateLimit: { limit: 1000, window: '1m' },
     ...overrides,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
