@@ -52,6 +52,14 @@ export type {
 export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
 
+// Locks
+export { LockManager, LOCK_DEFAULTS, type LockManagerOptions } from './lock/lock-manager.js';
+export { createLockManager, type CreateLockManagerOptions } from './lock/create-lock-manager.js';
+export type { LockContext, LockOptions, LockStats } from './lock/lock.types.js';
+export type { LockStore, LockKeys, LockAcquireResult } from './store/lock.store.js';
+export { RedisLockStore } from './store/redis-lock.store.js';
+export { MemoryLockStore } from './store/memory-lock.store.js';
+
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
@@ -64,6 +72,7 @@ export {
   CacheKeyError,
   SerializationError,
   LockTimeoutError,
+  LockLostError,
   RateLimitExceededError,
   RateLimitUnavailableError,
   WriteBehindError,

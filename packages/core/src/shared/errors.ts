@@ -4,6 +4,7 @@ export const ErrorCodes = {
   key: 'E_CACHE_KEY',
   serialization: 'E_CACHE_SERIALIZATION',
   lockTimeout: 'E_LOCK_TIMEOUT',
+  lockLost: 'E_LOCK_LOST',
   rateLimitExceeded: 'E_RATE_LIMIT_EXCEEDED',
   rateLimitUnavailable: 'E_RATE_LIMIT_UNAVAILABLE',
   writeBehind: 'E_WRITE_BEHIND',
@@ -90,6 +91,18 @@ export class RateLimitUnavailableError extends CachetError {
 
   constructor(options?: ErrorOptions) {
     super('Rate limiter unavailable: Redis did not answer and failOpen is off.', options);
+  }
+}
+
+/** A held lock could no longer be confirmed (another holder has it, or Redis was unreachable for a whole TTL). */
+export class LockLostError extends CachetError {
+  readonly code = ErrorCodes.lockLost;
+
+  constructor(
+    readonly lockName: string,
+    reason: string,
+  ) {
+    super(`Lock "${lockName}" lost: ${reason}. Stop writing to what it protects; the fencing token tells the resource.`);
   }
 }
 
