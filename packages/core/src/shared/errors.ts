@@ -102,7 +102,9 @@ export class LockLostError extends CachetError {
     readonly lockName: string,
     reason: string,
   ) {
-    super(`Lock "${lockName}" lost: ${reason}. Stop writing to what it protects; the fencing token tells the resource.`);
+    super(
+      `Lock "${lockName}" lost: ${reason}. Stop writing to what it protects; the fencing token tells the resource.`,
+    );
   }
 }
 
