@@ -65,6 +65,26 @@ describe.each(DATABASES)('products on %s', (kind) => {
     expect(evicted).toBe(2);
   });
 
+  it('GET /products/:id caches the HTTP response (X-Cache) until the price changes', async () => {
+    const miss = await request(demo.server).get('/products/33').expect(200);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    const queries = await productQueries(async () => {
+      const hit = await request(demo.server).get('/products/33').expect(200);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(hit.body).toEqual(miss.body);
+    });
+    expect(queries).toBe(0);
+
+    await request(demo.server)
+      .patch('/products/33/price')
+      .send({ priceCents: miss.body.priceCents + 5 })
+      .expect(200);
+    const reloaded = await request(demo.server).get('/products/33').expect(200);
+    expect(reloaded.headers['x-cache']).toBe('MISS');
+    expect(reloaded.body.priceCents).toBe(miss.body.priceCents + 5);
+    await request(demo.server).get('/products/999999').expect(404);
+  });
+
   it('refuses a bad category, page or price', async () => {
     await request(demo.server).get('/products?category=DROP%20TABLE').expect(400);
     await request(demo.server).get('/products?category=books&page=0').expect(400);

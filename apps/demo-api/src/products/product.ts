@@ -25,3 +25,4 @@ export function toProduct(row: ProductRow): Product {
 
 export const categoryTag = (category: string): string => `products:category:${category}`;
 export const CATALOG_TAG = 'products:catalog';
+export const productTag = (id: number | string): string => `product:${id}`;

@@ -4,13 +4,16 @@ import {
   Controller,
   DefaultValuePipe,
   Get,
+  NotFoundException,
   Param,
   ParseIntPipe,
   Patch,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
+import { CacheInterceptor, HttpCache, type HttpCacheRequest } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
-import type { Product, ProductListing } from './product.js';
+import { productTag, type Product, type ProductListing } from './product.js';
 import { ProductsService } from './products.service.js';
 
 @Controller('products')
@@ -30,6 +33,18 @@ export class ProductsController {
     return this.products.list(category, page);
   }
 
+  @Get(':id')
+  @UseInterceptors(CacheInterceptor)
+  @HttpCache({ ttl: '5m', tags: (request) => [productTag(routeParams(request).id)] })
+  @Demonstrates(
+    'CacheInterceptor: the whole HTTP response cached per URL, with X-Cache: HIT | MISS and a per-product tag',
+  )
+  async findOne(@Param('id', ParseIntPipe) id: number): Promise<Product> {
+    const product = await this.products.findOne(id);
+    if (!product) throw new NotFoundException(`product ${id} not found`);
+    return product;
+  }
+
   @Patch(':id/price')
   @Demonstrates(
     "Targeted invalidation: only the product's category pages are evicted, not the catalog or other categories",
@@ -41,4 +56,9 @@ export class ProductsController {
     }
     return this.products.updatePrice(id, priceCents);
   }
+}
+
+/** Express and Fastify both put the matched route parameters on the request. */
+function routeParams(request: HttpCacheRequest): Record<string, string> {
+  return (request as HttpCacheRequest & { params: Record<string, string> }).params;
 }

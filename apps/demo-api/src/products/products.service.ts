@@ -6,6 +6,7 @@ import {
   CATALOG_TAG,
   categoryTag,
   PAGE_SIZE,
+  productTag,
   toProduct,
   type Product,
   type ProductListing,
@@ -53,6 +54,13 @@ export class ProductsService {
    * answered, so this eviction uses `CacheService` rather than `@CacheEvict`
    * (whose tags are a function of the arguments).
    */
+  async findOne(id: number): Promise<Product | undefined> {
+    const row = await this.db.one<ProductRow>('SELECT id, name, category, price_cents FROM products WHERE id = $1', [
+      id,
+    ]);
+    return row ? toProduct(row) : undefined;
+  }
+
   async updatePrice(id: number, priceCents: number): Promise<Product> {
     const row = await this.db.one<ProductRow>(
       `UPDATE products SET price_cents = $2, updated_at = now() WHERE id = $1
@@ -60,7 +68,7 @@ export class ProductsService {
       [id, priceCents],
     );
     if (!row) throw new NotFoundException(`product ${id} not found`);
-    await this.cache.invalidateTags(categoryTag(row.category));
+    await this.cache.invalidateTags(categoryTag(row.category), productTag(id));
     return toProduct(row);
   }
 }
