@@ -1,18 +1,31 @@
-/** A `@Cacheable` service method inside a Nest application context, once @cachet/nestjs provides it. */
+import 'reflect-metadata';
+import { CacheModule, Cacheable } from '@cachet/nestjs';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+/** A `@Cacheable` service method inside a Nest application context (no HTTP). */
 export interface CacheableContender {
-  available: boolean;
-  why: string;
   op: (worker: number) => Promise<unknown>;
   close(): Promise<void>;
 }
 
-export async function cacheableContender(_redisUrl: string, _value: unknown): Promise<CacheableContender> {
-  const nest = (await import('@cachet/nestjs')) as Record<string, unknown>;
-  const missing = ['CacheModule', 'Cacheable'].filter((name) => !(name in nest));
-  return {
-    available: false,
-    why: `@Cacheable not available (@cachet/nestjs lacks ${missing.join(', ') || 'a usable CacheModule'})`,
-    op: async () => undefined,
-    close: async () => undefined,
-  };
+export async function cacheableContender(redisUrl: string, value: unknown): Promise<CacheableContender> {
+  @Injectable()
+  class ProductService {
+    @Cacheable({ key: (id: number) => `product:${id}`, ttl: '1h' })
+    async find(_id: number): Promise<unknown> {
+      return value;
+    }
+  }
+
+  @Module({
+    imports: [CacheModule.forRoot({ redis: redisUrl, namespace: 'bench-cacheable', ttl: '1h' })],
+    providers: [ProductService],
+  })
+  class CacheableModule {}
+
+  const app = await NestFactory.createApplicationContext(CacheableModule, { logger: ['error'] });
+  await app.init();
+  const service = app.get(ProductService);
+  return { op: (worker) => service.find(worker), close: () => app.close() };
 }
