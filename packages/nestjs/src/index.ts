@@ -39,3 +39,24 @@ export type { MethodBinding } from './binding/method-binding.js';
 // HTTP
 export { CacheInterceptor } from './http/cache.interceptor.js';
 export { HttpCache, type HttpCacheOptions, type HttpCacheRequest } from './http/http-cache.decorator.js';
+
+// Rate limits
+export { RateLimit, SkipRateLimit, type RateLimitSkip } from './rate-limit/rate-limit.decorator.js';
+export type { RateLimitPolicy, RateLimitBy, ResolvedRateLimitPolicy } from './rate-limit/rate-limit.policy.js';
+export { RateLimitGuard, GlobalRateLimitGuard } from './rate-limit/rate-limit.guard.js';
+export { RateLimitEnforcer, type RateLimitVerdict } from './rate-limit/rate-limit.enforcer.js';
+export { RateLimitExceededException, type RateLimitExceededBody } from './rate-limit/rate-limit-exceeded.exception.js';
+export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
+export {
+  rateLimitProviders,
+  InjectRateLimiter,
+  type RateLimitProviderDeps,
+} from './rate-limit/rate-limit.providers.js';
+export {
+  resolveRateLimitModuleOptions,
+  type RateLimitModuleOptions,
+  type ResolvedRateLimitModuleOptions,
+  type RateLimitHeaders,
+} from './rate-limit/rate-limit-module.options.js';
+export { ClientAddressResolver, type TrustProxy } from './rate-limit/client-address.js';
+export { RATE_LIMITER, RATE_LIMIT_OPTIONS } from './rate-limit/rate-limit.constants.js';

@@ -1,0 +1,54 @@
+import { CacheConfigError } from '@cachet/core';
+import { ClientAddressResolver, type TrustProxy } from './client-address.js';
+import { resolveRateLimitPolicies, type RateLimitPolicy, type ResolvedRateLimitPolicy } from './rate-limit.policy.js';
+
+export type RateLimitHeaders = 'ietf' | 'legacy' | 'both' | false;
+
+/** `CacheModule.forRoot({ rateLimit })`. */
+export interface RateLimitModuleOptions {
+  /**
+   * Whom to believe about the client address: `false` (default: the socket peer only), `true`
+   * (the leftmost `X-Forwarded-For` entry), a number of proxy hops, or the proxies' addresses/CIDRs.
+   */
+  trustProxy?: TrustProxy;
+  /** Header families sent: IETF draft fields, legacy `X-RateLimit-*`, both (default) or none. */
+  headers?: RateLimitHeaders;
+  /** Redis unavailable: admit through the in-process insurance limiter (default) or answer 503. */
+  failOpen?: boolean;
+  /**
+   * Registers `RateLimitGuard` as a global guard, so it runs before route guards (brute force
+   * is stopped before auth). `true` enforces declared policies everywhere; policies are also applied to every route.
+   */
+  global?: boolean | RateLimitPolicy | RateLimitPolicy[];
+}
+
+export interface ResolvedRateLimitModuleOptions {
+  readonly headers: RateLimitHeaders;
+  readonly failOpen: boolean;
+  readonly global: boolean;
+  readonly globalPolicies: readonly ResolvedRateLimitPolicy[];
+  readonly clientAddress: ClientAddressResolver;
+}
+
+/** Validates and defaults the rate-limit options, once. */
+export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = {}): ResolvedRateLimitModuleOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new CacheConfigError('rateLimit', options, '{ trustProxy?, headers?, failOpen?, global? }');
+  }
+  const headers = options.headers ?? 'both';
+  if (!['ietf', 'legacy', 'both', false].includes(headers)) {
+    throw new CacheConfigError('rateLimit.headers', headers, "'ietf', 'legacy', 'both' or false");
+  }
+  const failOpen = options.failOpen ?? true;
+  if (typeof failOpen !== 'boolean') throw new CacheConfigError('rateLimit.failOpen', failOpen, 'true or false');
+  const global = options.global;
+  const globalPolicies =
+    global === undefined || typeof global === 'boolean' ? [] : resolveRateLimitPolicies(global, 'rateLimit.global');
+  return {
+    headers,
+    failOpen,
+    global: global !== undefined && global !== false,
+    globalPolicies,
+    clientAddress: new ClientAddressResolver(options.trustProxy ?? false),
+  };
+}

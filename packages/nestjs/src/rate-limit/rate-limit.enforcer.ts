@@ -1,0 +1,103 @@
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import {
+  CacheConfigError,
+  CacheKeyError,
+  RateLimitUnavailableError,
+  type RateLimiter,
+  type ResolvedRateLimitRule,
+} from '@cachet/core';
+import type { HttpRequestLike } from './client-address.js';
+import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
+import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';
+import type { ResolvedRateLimitModuleOptions } from './rate-limit-module.options.js';
+import { bindingOutcome, type PolicyOutcome } from './rate-limit-headers.js';
+import type { ScopedPolicy } from './rate-limit-metadata.accessor.js';
+import { RateLimitUnavailableException } from './rate-limit-unavailable.exception.js';
+
+/** What checking every applicable policy of one call gave. */
+export interface RateLimitVerdict {
+  outcomes: PolicyOutcome[];
+  /** The refusal, ready to throw, or undefined when every policy admitted the call. */
+  refusal?: RateLimitExceededException;
+}
+
+/**
+ * Checks a call against its policies: one consume per policy, all in
+ * parallel (one round of round trips). The guard and the service-method
+ * binder both act through it.
+ */
+@Injectable()
+export class RateLimitEnforcer {
+  private readonly claimed = new WeakSet<object>();
+
+  constructor(
+    @Inject(RATE_LIMITER) readonly limiter: RateLimiter,
+    @Inject(RATE_LIMIT_OPTIONS) readonly options: ResolvedRateLimitModuleOptions,
+  ) {}
+
+  /** True the first time a request is seen: however many guards run, a request is counted once. */
+  claim(request: object): boolean {
+    if (this.claimed.has(request)) return false;
+    this.claimed.add(request);
+    return true;
+  }
+
+  async check(policies: readonly ScopedPolicy[], context: ExecutionContext): Promise<RateLimitVerdict> {
+    const applicable = policies.filter(({ policy }) => !policy.skipIf?.(context));
+    let outcomes: PolicyOutcome[];
+    try {
+      outcomes = await Promise.all(
+        applicable.map(async ({ policy, scope }) => {
+          const rule = this.ruleFor(policy, context);
+          const identity = await this.identify(policy.by, context);
+          const result = await this.limiter.consume(`${policy.name}:${scope}:${identity}`, rule);
+          return { name: policy.name, windowMs: rule.windowMs, result };
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);
+      throw error;
+    }
+    const refused = outcomes.filter(({ result }) => !result.allowed);
+    if (refused.length === 0) return { outcomes };
+    const binding = bindingOutcome(refused);
+    const names = [binding.name, ...refused.filter((o) => o !== binding).map((o) => o.name)];
+    return { outcomes, refusal: new RateLimitExceededException(names, binding.result.retryAfterMs) };
+  }
+
+  private ruleFor(policy: ScopedPolicy['policy'], context: ExecutionContext): ResolvedRateLimitRule {
+    if (!policy.limitOf) return policy.rule;
+    const limit = policy.limitOf(context);
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new CacheConfigError(`@RateLimit("${policy.name}").limit()`, limit, 'a positive integer');
+    }
+    const burst = policy.burstIsExplicit ? policy.rule.burst : limit;
+    const ceiling = policy.rule.algorithm === 'token-bucket' ? burst : limit;
+    if (policy.rule.cost > ceiling) {
+      throw new CacheConfigError(
+        `@RateLimit("${policy.name}").limit()`,
+        limit,
+        `at least the cost (${policy.rule.cost})`,
+      );
+    }
+    return { ...policy.rule, limit, burst };
+  }
+
+  private async identify(by: ScopedPolicy['policy']['by'], context: ExecutionContext): Promise<string> {
+    if (typeof by === 'function') {
+      const key = await by(context);
+      if (typeof key !== 'string' || key === '') {
+        throw new CacheKeyError(key, 'a rate-limit `by` function must return a non-empty string');
+      }
+      return `k:${key}`;
+    }
+    if (context.getType() !== 'http') return '*';
+    const request = context.switchToHttp().getRequest<HttpRequestLike & { user?: Record<string, unknown> }>();
+    if (by === 'user') {
+      const user = request.user;
+      const id = user?.id ?? user?.sub ?? user?.userId;
+      if (id !== undefined && id !== null && id !== '') return `u:${String(id)}`;
+    }
+    return `ip:${this.options.clientAddress.resolve(request)}`;
+  }
+}
