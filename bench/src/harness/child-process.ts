@@ -16,7 +16,8 @@ export async function forkChild(script: URL, args: string[], timeoutMs = 30_000)
     const timer = setTimeout(() => reject(new Error(`${script.pathname} not ready within ${timeoutMs} ms`)), timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script.pathname} exited with code ${code} before it was ready`));
+      // An 'error' message sent just before exiting wins: it says why.
+      setImmediate(() => reject(new Error(`${script.pathname} exited with code ${code} before it was ready`)));
     });
     const onMessage = (message: Record<string, unknown>) => {
       if (message.type === 'ready') {

@@ -22,7 +22,7 @@ export const httpScenario: Scenario = {
       { name: 'bare', app: 'bare' },
       { name: 'cache-manager', app: 'cache-manager' },
     ];
-    if (absent.length === 0) contenders.push({ name: 'cachet', app: 'cachet-cache' });
+    if (absent.length === 0) contenders.push({ name: 'cachet', app: 'cachet-cache', optional: true });
     const redisPerRequest = new Map<string, string>();
     const run = await loadServers(contenders, {
       redisUrl: context.redisUrl,
@@ -40,8 +40,11 @@ export const httpScenario: Scenario = {
       return `${run.sourceCalls.get(name)} source calls for ${run.requests.get(name)} requests${failures ? `; ${failures} failed` : ''}`;
     };
     const rows: ResultRow[] = [];
-    if (absent.length > 0) {
-      const why = `Cachet CacheInterceptor not available (@cachet/nestjs lacks ${absent.join(', ')})`;
+    const skipped = run.skipped.get('cachet');
+    if (absent.length > 0 || skipped) {
+      const why = skipped
+        ? `Cachet CacheInterceptor not available (the route did not start: ${skipped})`
+        : `Cachet CacheInterceptor not available (@cachet/nestjs lacks ${absent.join(', ')})`;
       rows.push(
         notMeasured(SCENARIO, 'Cachet cached route', '≥ 0.9×', why),
         notMeasured(SCENARIO, 'Cachet cached route vs cache-manager', '≥ 1.2×', why),

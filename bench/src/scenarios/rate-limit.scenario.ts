@@ -3,6 +3,7 @@ import { notMeasured } from '../harness/bench-context.js';
 import { measureCommands } from '../harness/command-stats.js';
 import { httpRatio, loadServers, requestTimes, type HttpContender } from '../harness/http-load.js';
 import { median, round } from '../harness/stats.js';
+import { limiterCheckRows } from './limiter-check.js';
 import { missing, nestExports } from './nest-features.js';
 
 const SCENARIO = '4';
@@ -24,7 +25,7 @@ export const rateLimitScenario: Scenario = {
       { name: 'throttler', app: 'throttler' },
       { name: 'flexible', app: 'rate-limiter-flexible' },
     ];
-    if (absent.length === 0) contenders.push({ name: 'cachet', app: 'cachet-rate-limit' });
+    if (absent.length === 0) contenders.push({ name: 'cachet', app: 'cachet-rate-limit', optional: true });
     const redisPerRequest = new Map<string, string>();
     const run = await loadServers(contenders, {
       redisUrl: context.redisUrl,
@@ -42,8 +43,11 @@ export const rateLimitScenario: Scenario = {
       return count ? `${count} refused or failed requests (must be 0)` : undefined;
     };
     const rows: ResultRow[] = [];
-    if (absent.length > 0) {
-      const why = `RateLimitGuard not available (@cachet/nestjs lacks ${absent.join(', ')})`;
+    const skipped = run.skipped.get('cachet');
+    if (absent.length > 0 || skipped) {
+      const why = skipped
+        ? `RateLimitGuard not available (the route did not start: ${skipped})`
+        : `RateLimitGuard not available (@cachet/nestjs lacks ${absent.join(', ')})`;
       rows.push(
         notMeasured(SCENARIO, 'Cachet RateLimitGuard route', '≥ 0.9×', why),
         notMeasured(SCENARIO, 'Cachet RateLimitGuard route vs throttler', '≥ 1.1×', why),
@@ -98,6 +102,7 @@ export const rateLimitScenario: Scenario = {
         note: failures('flexible'),
       },
     );
+    rows.push(...(await limiterCheckRows(context, SCENARIO)));
     return rows;
   },
 };

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     buildModule: (redisUrl: string) => Promise<unknown>;
   };
   const module = await buildModule(redisUrl);
-  const app = await NestFactory.create(module as never, { logger: ['error'] });
+  const app = await NestFactory.create(module as never, { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const source = app.get(ProductSource);
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  send({ type: 'error', message: `${appName}: ${(error as Error).stack ?? String(error)}` });
-  process.exit(1);
+  const message = `${appName}: ${(error as Error).message ?? String(error)}`;
+  // Exit only once the parent has the reason.
+  if (process.send) process.send({ type: 'error', message }, () => process.exit(1));
+  else process.exit(1);
 });
