@@ -60,6 +60,35 @@ export type { LockStore, LockKeys, LockAcquireResult } from './store/lock.store.
 export { RedisLockStore } from './store/redis-lock.store.js';
 export { MemoryLockStore } from './store/memory-lock.store.js';
 
+// Write-behind
+export { createWriteBehind, type CreateWriteBehindOptions } from './write-behind/create-write-behind.js';
+export { WriteBehind, type WriteBehindSettings } from './write-behind/write-behind.js';
+export { WRITE_BEHIND_DEFAULTS, resolveQueueOptions } from './write-behind/write-behind-options.js';
+export type {
+  WriteBehindQueueOptions,
+  ResolvedQueueOptions,
+  WriteBehindItem,
+  WriteBehindHandler,
+  WriteBehindItemHandler,
+  WriteBehindBatchHandler,
+  WriteBehindAppend,
+  WriteBehindQueueStats,
+  PendingRead,
+  DeadLetterView,
+} from './write-behind/write-behind.types.js';
+export type {
+  QueueStore,
+  QueueKeys,
+  QueueEntry,
+  QueueAppend,
+  DeadLetter,
+  PendingValue,
+  QueueDepth,
+  AppendResult,
+} from './store/queue.store.js';
+export { RedisQueueStore } from './store/redis-queue.store.js';
+export { MemoryQueueStore } from './store/memory-queue.store.js';
+
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';

@@ -22,6 +22,13 @@ const RATE_LIMIT_KEY_SUFFIX: Record<RateLimitAlgorithm, string> = {
  * | `<ns>:w`                 | pub/sub channel: entry landed (wake)    | —               |
  * | `<ns>:rl:{<subject>}:<a>` | rate-limit state (`a`: fw, sw, sl, tb) | hash of `<subject>` |
  * | `<ns>:rl:{<subject>}:b`  | rate-limit block (`blockDuration`)      | hash of `<subject>` |
+ * | `<ns>:lk:{<name>}`        | `withLock` holder token (TTL = lock ttl) | hash of `<name>` |
+ * | `<ns>:lk:{<name>}:f`      | last fencing token of the lock (TTL 7 d) | hash of `<name>` |
+ * | `<ns>:lk`                 | pub/sub channel: lock released (wake)   | —               |
+ * | `<ns>:wb:{<queue>}:s`     | write-behind stream + group `cachet` (the backlog; no TTL, bounded by `maxPending`) | hash of `<queue>` |
+ * | `<ns>:wb:{<queue>}:d`     | dead-letter stream (until replayed or purged) | hash of `<queue>` |
+ * | `<ns>:wb:{<queue>}:p`     | pending overlay: item key → newest unpersisted value (a field per pending key) | hash of `<queue>` |
+ * | `<ns>:wb:{<queue>}:o`, `:o:f` | flusher ownership lease and its fencing counter | hash of `<queue>` |
  *
  * The prefix never contains braces (checked), so the hash tag is always the
  * user's key, whatever characters it holds.

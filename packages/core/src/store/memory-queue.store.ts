@@ -1,0 +1,165 @@
+import type { LockStore } from './lock.store.js';
+import { MemoryLockStore } from './memory-lock.store.js';
+import type {
+  AppendResult,
+  DeadLetter,
+  PendingValue,
+  QueueAppend,
+  QueueDepth,
+  QueueEntry,
+  QueueKeys,
+  QueueStore,
+} from './queue.store.js';
+import { compareStreamIds, streamIdTime } from './stream-id.js';
+
+interface MemoryQueue {
+  /** Backlog in append order (a Map keeps insertion order, and IDs only grow). */
+  entries: Map<string, QueueEntry>;
+  /** Delivered and not acknowledged: id → consumer. */
+  delivered: Map<string, string>;
+  dead: Map<string, DeadLetter>;
+  overlay: Map<string, PendingValue>;
+}
+
+/**
+ * Write-behind queues in process, with the Redis contract (IDs, delivery,
+ * claim, overlay, dead letters). Durable only as long as the process lives:
+ * for tests and the no-Redis fallback.
+ */
+export class MemoryQueueStore implements QueueStore {
+  private readonly queues = new Map<string, MemoryQueue>();
+  private lastMs = 0;
+  private lastSeq = 0;
+
+  constructor(readonly locks: LockStore = new MemoryLockStore()) {}
+
+  async append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult> {
+    const queue = this.queue(keys);
+    if (maxPending > 0 && queue.entries.size >= maxPending) return { accepted: false, depth: queue.entries.size };
+    const id = this.nextId();
+    queue.entries.set(id, { ...entry, id, version: id });
+    this.setOverlay(queue, entry, id, true);
+    return { accepted: true, id };
+  }
+
+  async readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]> {
+    const queue = this.queue(keys);
+    const read: QueueEntry[] = [];
+    for (const entry of queue.entries.values()) {
+      if (read.length >= count) break;
+      if (queue.delivered.has(entry.id)) continue;
+      queue.delivered.set(entry.id, consumer);
+      read.push(entry);
+    }
+    return read;
+  }
+
+  async claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]> {
+    const queue = this.queue(keys);
+    const claimed: QueueEntry[] = [];
+    for (const id of queue.delivered.keys()) {
+      queue.delivered.set(id, consumer);
+      claimed.push(queue.entries.get(id)!);
+    }
+    return claimed.sort((a, b) => compareStreamIds(a.id, b.id));
+  }
+
+  async ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void> {
+    const queue = this.queue(keys);
+    for (const { id, key } of entries) {
+      queue.delivered.delete(id);
+      queue.entries.delete(id);
+      if (queue.overlay.get(key)?.id === id) queue.overlay.delete(key);
+    }
+  }
+
+  async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
+    const queue = this.queue(keys);
+    if (!queue.delivered.delete(entry.id)) return false;
+    queue.entries.delete(entry.id);
+    if (queue.overlay.get(entry.key)?.id === entry.id) queue.overlay.delete(entry.key);
+    const deadId = this.nextId();
+    queue.dead.set(deadId, { ...entry, deadId, error, attempts, failedAt: Date.now() });
+    return true;
+  }
+
+  async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
+    return this.queue(keys).overlay.get(key) ?? null;
+  }
+
+  async depth(keys: QueueKeys): Promise<QueueDepth> {
+    const queue = this.queue(keys);
+    const oldest = queue.entries.keys().next();
+    return {
+      depth: queue.entries.size,
+      deadLetters: queue.dead.size,
+      oldestAgeMs: oldest.done ? null : Math.max(0, Date.now() - streamIdTime(oldest.value)),
+    };
+  }
+
+  async listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]> {
+    const all = [...this.queue(keys).dead.values()];
+    return all.filter((letter) => after === undefined || compareStreamIds(letter.deadId, after) > 0).slice(0, count);
+  }
+
+  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number> {
+    const queue = this.queue(keys);
+    const chosen = deadIds
+      ? deadIds.map((id) => queue.dead.get(id)).filter((letter): letter is DeadLetter => letter !== undefined)
+      : [...queue.dead.values()].slice(0, limit);
+    for (const letter of chosen) {
+      const id = this.nextId();
+      const { key, op, args, value, version } = letter;
+      queue.entries.set(id, { key, op, args, value, version, id });
+      this.setOverlay(queue, letter, id, false);
+      queue.dead.delete(letter.deadId);
+    }
+    return chosen.length;
+  }
+
+  async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
+    const queue = this.queue(keys);
+    if (deadIds === undefined) {
+      const count = queue.dead.size;
+      queue.dead.clear();
+      return count;
+    }
+    return deadIds.filter((id) => queue.dead.delete(id)).length;
+  }
+
+  async durabilityWarnings(): Promise<string[]> {
+    return ['the in-memory write-behind queue lives in this process: writes still queued when it exits are lost.'];
+  }
+
+  /** Entries still queued across every queue (to warn on close). */
+  backlog(): number {
+    let total = 0;
+    for (const queue of this.queues.values()) total += queue.entries.size;
+    return total;
+  }
+
+  private setOverlay(queue: MemoryQueue, entry: QueueAppend, id: string, replaceNewer: boolean): void {
+    if (!replaceNewer && queue.overlay.has(entry.key)) return;
+    if (entry.op === 'delete') queue.overlay.set(entry.key, { id, op: 'delete' });
+    else if (entry.value) queue.overlay.set(entry.key, { id, op: 'write', value: entry.value });
+    else queue.overlay.delete(entry.key);
+  }
+
+  private queue(keys: QueueKeys): MemoryQueue {
+    let queue = this.queues.get(keys.stream);
+    if (!queue) {
+      queue = { entries: new Map(), delivered: new Map(), dead: new Map(), overlay: new Map() };
+      this.queues.set(keys.stream, queue);
+    }
+    return queue;
+  }
+
+  private nextId(): string {
+    const now = Date.now();
+    if (now > this.lastMs) {
+      this.lastMs = now;
+      this.lastSeq = 0;
+    } else this.lastSeq++;
+    return `${this.lastMs}-${this.lastSeq}`;
+  }
+}

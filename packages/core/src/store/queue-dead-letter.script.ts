@@ -1,0 +1,30 @@
+import type { LuaScript } from './redis-connection.js';
+import { LUA_OVERLAY_CLEAR } from './queue-lua.js';
+
+/**
+ * Moves an entry that failed `maxAttempts` times to the dead-letter stream,
+ * with its error, in one step: nothing is lost between the two streams and an
+ * entry no longer pending (acknowledged elsewhere) is not dead-lettered.
+ * KEYS: stream, dead, pending
+ * ARGV: group, id, key, op, args, value, hasValue, version, error, attempts
+ * Returns 1 when moved, 0 when the entry was no longer pending.
+ */
+export const queueDeadLetterScript: LuaScript = {
+  name: 'cachetQueueDeadLetter',
+  numberOfKeys: 3,
+  lua: `${LUA_OVERLAY_CLEAR}
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+local t = redis.call('TIME')
+local failed_at = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+if ARGV[7] == '1' then
+  redis.call('XADD', KEYS[2], '*', 'k', ARGV[3], 'o', ARGV[4], 'a', ARGV[5], 'v', ARGV[6],
+    'ver', ARGV[8], 'id', ARGV[2], 'e', ARGV[9], 'n', ARGV[10], 't', failed_at)
+else
+  redis.call('XADD', KEYS[2], '*', 'k', ARGV[3], 'o', ARGV[4], 'a', ARGV[5],
+    'ver', ARGV[8], 'id', ARGV[2], 'e', ARGV[9], 'n', ARGV[10], 't', failed_at)
+end
+redis.call('XDEL', KEYS[1], ARGV[2])
+overlay_clear(KEYS[3], ARGV[3], ARGV[2])
+return 1
+`,
+};

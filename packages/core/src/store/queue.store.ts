@@ -1,0 +1,88 @@
+import type { LockKeys, LockStore } from './lock.store.js';
+
+/**
+ * The keys of one write-behind queue. They share the hash tag `{<queue>}`,
+ * so every queue script touches one Cluster slot.
+ */
+export interface QueueKeys {
+  /** Stream of entries not yet persisted (acknowledged entries are deleted from it). */
+  stream: string;
+  /** Stream of entries that failed `maxAttempts` times, with their error. */
+  dead: string;
+  /** Hash: item key → newest pending value (the read-your-writes overlay). */
+  pending: string;
+  /** Lease of the instance that currently flushes the queue. */
+  owner: LockKeys;
+}
+
+export type QueueOp = 'write' | 'delete';
+
+/** What the binder appends: the call's arguments and the value the cache now holds. */
+export interface QueueAppend {
+  key: string;
+  op: QueueOp;
+  args: Buffer;
+  /** Serialized new value for the pending overlay; null when there is none. */
+  value: Buffer | null;
+}
+
+export interface QueueEntry extends QueueAppend {
+  /** Stream ID: the append's position (server time + sequence). */
+  id: string;
+  /** Stream ID of the original append; differs from `id` only for a replayed dead letter. */
+  version: string;
+}
+
+export interface DeadLetter extends QueueEntry {
+  /** Stream ID in the dead-letter stream (what `replay` and `purge` take). */
+  deadId: string;
+  error: string;
+  attempts: number;
+  /** Server time when it was dead-lettered, ms. */
+  failedAt: number;
+}
+
+export type AppendResult = { accepted: true; id: string } | { accepted: false; depth: number };
+
+/** The overlay's view of a key with an unpersisted write. */
+export type PendingValue = { id: string; op: 'write'; value: Buffer } | { id: string; op: 'delete' };
+
+export interface QueueDepth {
+  /** Entries appended and not yet persisted or dead-lettered. */
+  depth: number;
+  /** Age of the oldest such entry by the server's clock, ms; null when empty. */
+  oldestAgeMs: number | null;
+  deadLetters: number;
+}
+
+/**
+ * The durable queue behind write-behind. On Redis: a stream with one
+ * consumer group, a dead-letter stream and an overlay hash. Entries leave the
+ * stream only when acknowledged (persisted) or dead-lettered, so its length
+ * is the backlog and nothing unacknowledged is ever trimmed.
+ */
+export interface QueueStore {
+  /** Backs the flusher's ownership lease. */
+  readonly locks: LockStore;
+  /** Durable once resolved (XADD returned); refused (not written) when the queue holds `maxPending`. */
+  append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult>;
+  /** Entries never delivered before, oldest first; they join `consumer`'s pending list. */
+  readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]>;
+  /** Every delivered-but-unacknowledged entry of the group, now owned by `consumer`, oldest first. */
+  claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]>;
+  /** Persisted: acknowledge, delete, and clear the overlay where it still shows these entries. */
+  ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void>;
+  /** Moves one entry to the dead-letter stream with its error, atomically. False when it was no longer pending. */
+  deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean>;
+  pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null>;
+  depth(keys: QueueKeys): Promise<QueueDepth>;
+  listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]>;
+  /** Re-appends dead letters (all, or those `deadIds`, oldest first, at most `limit`); returns how many. */
+  replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number>;
+  purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number>;
+  /** Problems that can lose acknowledged writes (eviction policy, persistence), one sentence each. */
+  durabilityWarnings(): Promise<string[]>;
+}
+
+/** Consumer group every Cachet flusher joins. */
+export const QUEUE_GROUP = 'cachet';

@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { Serializer } from '../cache/serializer.js';
+import { HeldLock } from '../lock/held-lock.js';
+import type { QueueEntry, QueueKeys, QueueStore } from '../store/queue.store.js';
+import { streamIdVersion } from '../store/stream-id.js';
+import type { CacheLogger } from '../telemetry/logger.js';
+import { planFlush, type FlushUnit, type HeldEntry } from './flush-plan.js';
+import { retryDelayMs } from './write-behind-options.js';
+import type { ResolvedQueueOptions, WriteBehindHandler, WriteBehindItem } from './write-behind.types.js';
+
+export interface QueueFlusherDeps {
+  queue: string;
+  keys: QueueKeys;
+  store: QueueStore;
+  options: ResolvedQueueOptions;
+  handler: WriteBehindHandler;
+  /** This instance's consumer name in the group. */
+  consumer: string;
+  serializer: Serializer;
+  logger: CacheLogger;
+  /** Where the ownership lease announces its release. */
+  releaseChannel: string;
+}
+
+export interface FlusherCounters {
+  flushed: number;
+  retried: number;
+  deadLettered: number;
+  handlerCalls: number;
+}
+
+const FENCE_TTL_MS = 7 * 86_400_000;
+
+/**
+ * The flusher of one queue in one instance. At most one instance flushes a
+ * queue at a time (an ownership lease, extended while it lives), which is
+ * what keeps writes of a key in order and stops two instances from
+ * persisting the same entry. The others stand by and take over when the
+ * lease runs out; the new owner first claims everything the old one had
+ * been handed and not acknowledged, so nothing is left behind and older
+ * entries still go first.
+ */
+export class QueueFlusher {
+  readonly counters: FlusherCounters = { flushed: 0, retried: 0, deadLettered: 0, handlerCalls: 0 };
+  private owner: HeldLock | undefined;
+  private held: HeldEntry[] = [];
+  /** Persisted, but the acknowledgement did not reach Redis: acknowledge again before anything else. */
+  private persistedUnacked: Array<Pick<QueueEntry, 'id' | 'key'>> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<boolean> = Promise.resolve(false);
+  private started = false;
+  private readUpToDate = false;
+
+  constructor(private readonly deps: QueueFlusherDeps) {}
+
+  get flushing(): boolean {
+    return this.owner !== undefined && !this.owner.lost;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Runs one flush pass now (after any pass in progress); true when more work is ready. */
+  flushOnce(): Promise<boolean> {
+    this.running = this.running.then(
+      () => this.pass(),
+      () => this.pass(),
+    );
+    return this.running;
+  }
+
+  /**
+   * Flushes until the queue is empty, this instance is not its flusher, or
+   * `deadline` (performance clock) passes. Returns the entries left held here.
+   */
+  async drain(deadline: number): Promise<number> {
+    while (performance.now() < deadline) {
+      let more: boolean;
+      try {
+        more = await this.flushOnce();
+      } catch (error) {
+        this.deps.logger.warn(
+          `Write-behind queue "${this.deps.queue}": drain pass failed (${(error as Error).message}).`,
+        );
+        more = false;
+      }
+      if (!this.flushing) return this.held.length;
+      if (this.held.length === 0 && this.readUpToDate && this.persistedUnacked.length === 0) return 0;
+      if (!more) await sleep(Math.min(this.nextRetryIn(), deadline - performance.now(), 100));
+    }
+    return this.held.length;
+  }
+
+  /** Stops flushing and gives the ownership lease back, so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    await this.running.catch(() => false);
+    const owner = this.owner;
+    this.owner = undefined;
+    if (owner && !owner.lost) {
+      owner.stop();
+      await this.deps.store.locks
+        .release(owner.keys, owner.token, this.deps.releaseChannel, owner.name)
+        .catch(() => undefined);
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (!this.started) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.flushOnce()
+        .then((more) => this.schedule(more ? 0 : Math.min(this.deps.options.intervalMs, this.nextRetryIn())))
+        .catch((error: Error) => {
+          this.deps.logger.warn(`Write-behind queue "${this.deps.queue}": flush pass failed (${error.message}).`);
+          this.schedule(this.deps.options.intervalMs);
+        });
+    }, ms);
+  }
+
+  private nextRetryIn(): number {
+    const now = performance.now();
+    let next = Infinity;
+    for (const item of this.held) if (item.retryAt > now) next = Math.min(next, item.retryAt - now);
+    return Number.isFinite(next) ? Math.max(1, Math.ceil(next)) : this.deps.options.intervalMs;
+  }
+
+  private async pass(): Promise<boolean> {
+    const { store, keys, options, consumer } = this.deps;
+    if (this.owner?.lost) this.dropOwnership();
+    if (!this.owner && !(await this.takeOwnership())) return false;
+    if (this.persistedUnacked.length > 0) {
+      await store.ack(keys, this.persistedUnacked);
+      this.persistedUnacked = [];
+    }
+    let readFull = false;
+    if (this.held.length < options.batchSize * 4) {
+      const fresh = await store.readNew(keys, consumer, options.batchSize);
+      for (const entry of fresh) this.held.push({ entry, attempts: 0, retryAt: 0 });
+      readFull = fresh.length === options.batchSize;
+      this.readUpToDate = fresh.length === 0;
+    }
+    const units = planFlush(this.held, performance.now(), options.batchSize, options.coalesce);
+    if (units.length > 0) await this.execute(units);
+    return readFull || (units.length > 0 && planFlush(this.held, performance.now(), 1, false).length > 0);
+  }
+
+  private async takeOwnership(): Promise<boolean> {
+    const { store, keys, options, consumer, queue, logger } = this.deps;
+    const token = randomUUID();
+    const lease = await store.locks.acquire(keys.owner, token, options.visibilityTimeoutMs, FENCE_TTL_MS);
+    if (!lease.acquired) return false;
+    this.owner = new HeldLock(
+      store.locks,
+      `write-behind:${queue}`,
+      keys.owner,
+      token,
+      lease.fencingToken,
+      options.visibilityTimeoutMs,
+      logger,
+    );
+    const claimed = await store.claimAll(keys, consumer);
+    this.held = claimed.map((entry) => ({ entry, attempts: 0, retryAt: 0 }));
+    if (claimed.length > 0) {
+      logger.log(
+        `Write-behind queue "${queue}": took over flushing and reclaimed ${claimed.length} unacknowledged entries.`,
+      );
+    }
+    return true;
+  }
+
+  private dropOwnership(): void {
+    // Whatever we held is now the next owner's to claim; it may persist some of it again (at-least-once).
+    this.owner = undefined;
+    this.held = [];
+    this.persistedUnacked = [];
+  }
+
+  private async execute(units: FlushUnit[]): Promise<void> {
+    const decoded: Array<{ unit: FlushUnit; item: WriteBehindItem }> = [];
+    for (const unit of units) {
+      try {
+        decoded.push({ unit, item: this.toItem(unit) });
+      } catch (error) {
+        // An entry that cannot be read back will never succeed: dead-letter it now, keep the rest going.
+        await this.deadLetter(unit, `cannot deserialize the recorded call: ${(error as Error).message}`);
+      }
+    }
+    if (decoded.length === 0) return;
+    const succeeded: FlushUnit[] = [];
+    const handler = this.deps.handler;
+    if ('handleBatch' in handler) {
+      try {
+        await this.call(() => handler.handleBatch(decoded.map((d) => d.item)), decoded);
+        succeeded.push(...decoded.map((d) => d.unit));
+      } catch (batchError) {
+        if (decoded.length === 1) await this.fail(decoded[0]!.unit, batchError);
+        else {
+          // Isolate the bad item(s): one item per call, in order, skipping keys that already failed.
+          const failedKeys = new Set<string>();
+          for (const d of decoded) {
+            if (failedKeys.has(d.item.key)) continue;
+            try {
+              await this.call(() => handler.handleBatch([d.item]), [d]);
+              succeeded.push(d.unit);
+            } catch (error) {
+              failedKeys.add(d.item.key);
+              await this.fail(d.unit, error);
+            }
+          }
+        }
+      }
+    } else {
+      const byKey = new Map<string, typeof decoded>();
+      for (const d of decoded) {
+        const list = byKey.get(d.item.key);
+        if (list) list.push(d);
+        else byKey.set(d.item.key, [d]);
+      }
+      await Promise.all(
+        [...byKey.values()].map(async (list) => {
+          for (const d of list) {
+            try {
+              await this.call(() => handler.handle(d.item), [d]);
+              succeeded.push(d.unit);
+            } catch (error) {
+              await this.fail(d.unit, error);
+              return; // later entries of this key wait behind the failed one
+            }
+          }
+        }),
+      );
+    }
+    await this.acknowledge(succeeded);
+  }
+
+  private async call(run: () => Promise<void>, items: Array<{ item: WriteBehindItem }>): Promise<void> {
+    this.counters.handlerCalls++;
+    for (const { item } of items) if (item.attempts > 0) this.counters.retried++;
+    await run();
+  }
+
+  private async acknowledge(units: FlushUnit[]): Promise<void> {
+    if (units.length === 0) return;
+    const done = new Set(units.flatMap((unit) => unit.covered));
+    this.held = this.held.filter((item) => !done.has(item));
+    const entries = [...done].map((item) => ({ id: item.entry.id, key: item.entry.key }));
+    this.counters.flushed += entries.length;
+    try {
+      await this.deps.store.ack(this.deps.keys, entries);
+    } catch (error) {
+      this.persistedUnacked.push(...entries);
+      throw error;
+    }
+  }
+
+  private async fail(unit: FlushUnit, error: unknown): Promise<void> {
+    const attempts = unit.attempts + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (attempts >= this.deps.options.maxAttempts) {
+      await this.deadLetter(unit, message, attempts);
+      return;
+    }
+    const retryAt = performance.now() + retryDelayMs(this.deps.options, attempts);
+    for (const item of unit.covered) {
+      item.attempts = attempts;
+      item.retryAt = retryAt;
+    }
+    if (attempts === 1) {
+      this.deps.logger.warn(
+        `Write-behind queue "${this.deps.queue}": persisting key "${unit.entry.key}" failed (${message}); retrying with backoff.`,
+      );
+    }
+  }
+
+  private async deadLetter(unit: FlushUnit, error: string, attempts = unit.attempts + 1): Promise<void> {
+    const covered = new Set(unit.covered);
+    this.held = this.held.filter((item) => !covered.has(item));
+    for (const item of unit.covered) {
+      if (await this.deps.store.deadLetter(this.deps.keys, item.entry, error, attempts)) this.counters.deadLettered++;
+    }
+    this.deps.logger.error(
+      `Write-behind queue "${this.deps.queue}": key "${unit.entry.key}" moved to the dead-letter stream after ` +
+        `${attempts} attempt(s): ${error}. List and replay it with deadLetters()/replayDeadLetters().`,
+    );
+  }
+
+  private toItem(unit: FlushUnit): WriteBehindItem {
+    const { entry } = unit;
+    const { serializer } = this.deps;
+    const args = serializer.deserialize(entry.args);
+    if (!Array.isArray(args)) throw new Error('recorded arguments are not an array');
+    return {
+      queue: this.deps.queue,
+      id: entry.id,
+      key: entry.key,
+      op: entry.op,
+      args,
+      value: entry.value ? serializer.deserialize(entry.value) : undefined,
+      version: streamIdVersion(entry.version),
+      attempts: unit.attempts,
+      coalesced: unit.covered.length,
+      fencingToken: this.owner?.fencingToken ?? 0,
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));

@@ -1,0 +1,281 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Serializer } from '../cache/serializer.js';
+import { WriteBehindError } from '../shared/errors.js';
+import { KeySpace } from '../store/key-space.js';
+import type { QueueKeys, QueueStore } from '../store/queue.store.js';
+import { streamIdVersion } from '../store/stream-id.js';
+import type { CacheLogger } from '../telemetry/logger.js';
+import { QueueFlusher } from './queue-flusher.js';
+import { resolveQueueOptions } from './write-behind-options.js';
+import type {
+  DeadLetterView,
+  PendingRead,
+  ResolvedQueueOptions,
+  WriteBehindAppend,
+  WriteBehindHandler,
+  WriteBehindQueueOptions,
+  WriteBehindQueueStats,
+} from './write-behind.types.js';
+
+export interface WriteBehindSettings {
+  namespace: string;
+  serializer: Serializer;
+  logger: CacheLogger;
+  /** Applied to every queue under its own options. */
+  defaults: WriteBehindQueueOptions;
+  /** Longest `close()` spends draining. */
+  drainTimeoutMs: number;
+}
+
+interface QueueState {
+  keys: QueueKeys;
+  options: ResolvedQueueOptions;
+  appended: number;
+  flusher?: QueueFlusher;
+}
+
+/**
+ * Durable write-behind on one store. `append` records a call and resolves once
+ * it is durable in Redis; every instance runs a flusher per queue that has a
+ * handler, one of them active at a time, persisting entries through the
+ * handler and acknowledging them only afterwards.
+ *
+ * ```ts
+ * const writeBehind = createWriteBehind({ redis: 'redis://localhost:6379', namespace: 'app' });
+ * writeBehind.registerHandler('users', { handleBatch: (items) => db.upsertUsers(items) }, { coalesce: true });
+ * await writeBehind.start();
+ * await writeBehind.append('users', { key: 'user:1', args: [user], value: user });
+ * ```
+ */
+export class WriteBehind {
+  private readonly keySpace: KeySpace;
+  private readonly queues = new Map<string, QueueState>();
+  private readonly consumer = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private started = false;
+  private closing = false;
+
+  constructor(
+    readonly store: QueueStore,
+    private readonly settings: WriteBehindSettings,
+    private readonly owned?: { close(): Promise<void> },
+  ) {
+    this.keySpace = new KeySpace(settings.namespace);
+  }
+
+  /** Sets a queue's options (before its first append or handler; later calls replace them). */
+  configureQueue(queue: string, options: WriteBehindQueueOptions = {}): void {
+    const state = this.state(queue);
+    state.options = resolveQueueOptions(queue, options, this.settings.defaults);
+  }
+
+  /**
+   * Gives a queue its persister: `{ handle(item) }` for one item at a time, or
+   * `{ handleBatch(items) }`. Starts its flusher if the engine is started.
+   */
+  registerHandler(queue: string, handler: WriteBehindHandler, options?: WriteBehindQueueOptions): void {
+    if (typeof handler !== 'object' || handler === null || !('handle' in handler || 'handleBatch' in handler)) {
+      throw new WriteBehindError(queue, 'a handler is { handle(item) } or { handleBatch(items) }.');
+    }
+    if (options) this.configureQueue(queue, options);
+    const state = this.state(queue);
+    if (state.flusher) throw new WriteBehindError(queue, 'a handler is already registered for this queue.');
+    state.flusher = new QueueFlusher({
+      queue,
+      keys: state.keys,
+      store: this.store,
+      options: state.options,
+      handler,
+      consumer: this.consumer,
+      serializer: this.settings.serializer,
+      logger: this.settings.logger,
+      releaseChannel: `${this.settings.namespace}:lk`,
+    });
+    if (this.started) state.flusher.start();
+  }
+
+  /** Starts every registered flusher and logs what in Redis's configuration could lose queued writes. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    try {
+      for (const warning of await this.store.durabilityWarnings())
+        this.settings.logger.warn(`Write-behind: ${warning}`);
+    } catch (error) {
+      this.settings.logger.warn(`Write-behind: could not check Redis durability (${(error as Error).message}).`);
+    }
+    for (const state of this.queues.values()) state.flusher?.start();
+  }
+
+  /**
+   * Records a call. Resolves once the entry is in Redis (and the overlay holds
+   * `value`); rejects with `WriteBehindError` when it could not be recorded —
+   * never drops it silently. A full queue waits for room or fails, by `onFull`.
+   */
+  async append(queue: string, call: WriteBehindAppend): Promise<{ id: string }> {
+    if (this.closing) throw new WriteBehindError(queue, 'shutting down: no new writes are accepted.');
+    const state = this.state(queue);
+    const { options, keys } = state;
+    const entry = {
+      key: call.key,
+      op: call.op ?? 'write',
+      args: this.serialize(queue, call.key, call.args),
+      value: call.value === undefined || call.op === 'delete' ? null : this.serialize(queue, call.key, call.value),
+    };
+    const deadline = performance.now() + options.fullWaitMs;
+    let pause = 10;
+    for (;;) {
+      let result;
+      try {
+        result = await this.store.append(keys, entry, options.maxPending);
+      } catch (error) {
+        throw new WriteBehindError(queue, `not recorded: ${(error as Error).message}`, { cause: error });
+      }
+      if (result.accepted) {
+        state.appended++;
+        return { id: result.id };
+      }
+      const left = deadline - performance.now();
+      if (options.onFull === 'error' || left <= 0) {
+        throw new WriteBehindError(
+          queue,
+          `queue full (${result.depth} entries pending, maxPending ${options.maxPending}); the write was not recorded.`,
+        );
+      }
+      await sleep(Math.min(pause, left));
+      pause = Math.min(pause * 2, 500);
+    }
+  }
+
+  /** The newest unpersisted write of `key` in `queue`, or undefined when everything is persisted. */
+  async pendingValue<TValue = unknown>(queue: string, key: string): Promise<PendingRead<TValue> | undefined> {
+    const pending = await this.store.pendingValue(this.state(queue).keys, key);
+    if (!pending) return undefined;
+    if (pending.op === 'delete') return { op: 'delete' };
+    return { op: 'write', value: this.settings.serializer.deserialize(pending.value) as TValue };
+  }
+
+  /** Runs one flush pass of `queue` (or of every queue) now. */
+  async flush(queue?: string): Promise<void> {
+    for (const [name, state] of this.queues)
+      if (queue === undefined || name === queue) await state.flusher?.flushOnce();
+  }
+
+  /** Flushes until the queues are empty (where this instance is their flusher) or `timeoutMs` passes. */
+  async drain(timeoutMs = this.settings.drainTimeoutMs): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (const [name, state] of this.queues) {
+      const left = (await state.flusher?.drain(deadline)) ?? 0;
+      if (left > 0) {
+        this.settings.logger.warn(
+          `Write-behind queue "${name}": ${left} entries not persisted before the drain timeout; they stay in Redis for the next flusher.`,
+        );
+      }
+    }
+  }
+
+  async stats(queue: string): Promise<WriteBehindQueueStats> {
+    const state = this.state(queue);
+    const depth = await this.store.depth(state.keys);
+    const counters = state.flusher?.counters ?? { flushed: 0, retried: 0, deadLettered: 0, handlerCalls: 0 };
+    return {
+      queue,
+      depth: depth.depth,
+      oldestPendingAgeMs: depth.oldestAgeMs,
+      deadLetters: depth.deadLetters,
+      appended: state.appended,
+      ...counters,
+      flushing: state.flusher?.flushing ?? false,
+    };
+  }
+
+  /** Queues this engine knows (configured, appended to, or with a handler). */
+  queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  async deadLetters(queue: string, options: { count?: number; after?: string } = {}): Promise<DeadLetterView[]> {
+    const letters = await this.store.listDead(this.state(queue).keys, options.count ?? 100, options.after);
+    const { serializer } = this.settings;
+    return letters.map((letter) => ({
+      deadId: letter.deadId,
+      id: letter.id,
+      key: letter.key,
+      op: letter.op,
+      args: safeDeserialize(serializer, letter.args) as unknown[],
+      value: letter.value ? safeDeserialize(serializer, letter.value) : undefined,
+      version: streamIdVersion(letter.version),
+      error: letter.error,
+      attempts: letter.attempts,
+      failedAt: new Date(letter.failedAt),
+    }));
+  }
+
+  async countDeadLetters(queue: string): Promise<number> {
+    return (await this.store.depth(this.state(queue).keys)).deadLetters;
+  }
+
+  /** Puts dead letters back on the queue (the given ones, or the oldest `limit`); returns how many. */
+  replayDeadLetters(queue: string, options: { ids?: string[]; limit?: number } = {}): Promise<number> {
+    return this.store.replayDead(this.state(queue).keys, options.ids, options.limit ?? 1_000);
+  }
+
+  purgeDeadLetters(queue: string, ids?: string[]): Promise<number> {
+    return this.store.purgeDead(this.state(queue).keys, ids);
+  }
+
+  /**
+   * Graceful shutdown: refuses new appends, drains (bounded by `timeout`),
+   * hands the flusher leases back so a standby continues at once, and closes
+   * the connection this engine opened.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.drain(options.timeoutMs ?? this.settings.drainTimeoutMs);
+    for (const state of this.queues.values()) await state.flusher?.stop();
+    await this.owned?.close();
+  }
+
+  private state(queue: string): QueueState {
+    let state = this.queues.get(queue);
+    if (!state) {
+      if (typeof queue !== 'string' || queue.length === 0) {
+        throw new WriteBehindError(String(queue), 'a queue name must be a non-empty string.');
+      }
+      const base = this.keySpace.scoped('wb', queue);
+      state = {
+        keys: {
+          stream: `${base}:s`,
+          dead: `${base}:d`,
+          pending: `${base}:p`,
+          owner: { lock: `${base}:o`, fence: `${base}:o:f` },
+        },
+        options: resolveQueueOptions(queue, {}, this.settings.defaults),
+        appended: 0,
+      };
+      this.queues.set(queue, state);
+    }
+    return state;
+  }
+
+  private serialize(queue: string, key: string, value: unknown): Buffer {
+    try {
+      return this.settings.serializer.serialize(value);
+    } catch (error) {
+      throw new WriteBehindError(queue, `cannot serialize the call for key "${key}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function safeDeserialize(serializer: Serializer, bytes: Buffer): unknown {
+  try {
+    return serializer.deserialize(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
