@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { Module, type INestApplication, type Provider, type Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { App } from 'supertest/types.js';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RedisStore } from '@cachet/core';
+import { testRedisUrl } from '@cachet/testing';
+import { rateLimitProviders, type RateLimitModuleOptions } from '@cachet/nestjs';
+
+export type Platform = 'express' | 'fastify';
+export const PLATFORMS: Platform[] = ['express', 'fastify'];
+
+const STORE = Symbol('test store');
+let counter = 0;
+
+export interface RateLimitApp {
+  app: INestApplication;
+  server: App;
+  store: RedisStore;
+  close(): Promise<void>;
+}
+
+/** A tiny app registering `rateLimitProviders` the way the cache module does, on its own namespace. */
+export async function createRateLimitApp(
+  platform: Platform,
+  setup: {
+    controllers?: Type[];
+    providers?: Provider[];
+    options?: RateLimitModuleOptions;
+    redisUrl?: string;
+    commandTimeoutMs?: number;
+  },
+): Promise<RateLimitApp> {
+  const commandTimeoutMs = setup.commandTimeoutMs ?? 2_000;
+  const store = RedisStore.connect(setup.redisUrl ?? testRedisUrl(), { commandTimeoutMs });
+  await store.ready(5_000);
+  const namespace = `rle2e${process.pid}x${Date.now().toString(36)}x${counter++}`;
+
+  @Module({
+    controllers: setup.controllers ?? [],
+    providers: [
+      { provide: STORE, useValue: store },
+      ...rateLimitProviders(setup.options ?? {}, { store: STORE, namespace, commandTimeoutMs }),
+      ...(setup.providers ?? []),
+    ],
+  })
+  class RateLimitTestModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [RateLimitTestModule] }).compile();
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter())
+      : moduleRef.createNestApplication();
+  await app.init();
+  if (platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    server: app.getHttpServer() as App,
+    store,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
