@@ -14,6 +14,13 @@ export interface ReadOutcome {
 }
 
 export interface ReadRequest {
+  /**
+   * Try a plain read first (MGET, no script): enough for an entry that neither
+   * slides nor has a stale window, where "present" means "fresh". Anything else
+   * — a miss, a sliding entry, an entry with a stale window — falls back to the
+   * full read, which also takes the lease.
+   */
+  peekFirst?: boolean;
   lease?: { token: string; ttlMs: number; whenStale: boolean };
 }
 
@@ -33,7 +40,16 @@ export async function readEntry(
 ): Promise<ReadOutcome> {
   const keys = keySpace.entry(key);
   const tagKeys = [keySpace.generation, ...tags.map((tag) => keySpace.tag(tag))];
-  const read = await engine.store.entries.read({ keys, tagKeys, ...request });
+  if (request.peekFirst) {
+    const peeked = await engine.store.entries.peek(keys, tagKeys);
+    const entry = peeked.raw ? decodeEntry(peeked.raw) : undefined;
+    if (entry && !(entry.flags & EntryFlags.sliding) && entry.logicalExpireAt === entry.hardExpireAt) {
+      const outcome = await validate(engine, keySpace, key, tags, peeked, keys, entry);
+      // present, not sliding, no stale window: fresh by construction (Redis expires it exactly at its logical end)
+      if (outcome.state !== 'miss') return { ...outcome, state: 'fresh' };
+    }
+  }
+  const read = await engine.store.entries.read({ keys, tagKeys, lease: request.lease });
   const miss: ReadOutcome = { state: 'miss', value: undefined, read, keys };
   if (!read.raw) return miss;
   const entry = decodeEntry(read.raw);
@@ -44,6 +60,19 @@ export async function readEntry(
     );
     return miss;
   }
+  return validate(engine, keySpace, key, tags, read, keys, entry);
+}
+
+async function validate(
+  engine: CacheEngine,
+  keySpace: KeySpace,
+  key: string,
+  tags: readonly string[],
+  read: EntryReadResult,
+  keys: EntryKeys,
+  entry: DecodedEntry,
+): Promise<ReadOutcome> {
+  const miss: ReadOutcome = { state: 'miss', value: undefined, read, keys };
   if (!(await tagsCurrent(engine, keySpace, entry, tags, read))) return miss;
   let value: unknown;
   try {

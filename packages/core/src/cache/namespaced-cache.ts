@@ -54,7 +54,9 @@ export class NamespacedCache implements Cache {
     if (!this.engine.available()) return this.unavailable(undefined);
     const generation = this.engine.l1Generation();
     try {
-      const outcome = await this.engine.guard(this.namespace, () => readEntry(this.engine, this.keySpace, key, tags));
+      const outcome = await this.engine.guard(this.namespace, () =>
+        readEntry(this.engine, this.keySpace, key, tags, { peekFirst: true }),
+      );
       this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');
       this.engine.l1Fill(this.namespace, outcome, options.l1, generation);
       return outcome.state === 'fresh' ? (outcome.value as T) : undefined;

@@ -18,6 +18,8 @@ interface LoadPlan<T> {
   waitMs: number;
   swrMs: number;
   sieMs: number;
+  /** Nothing about this call needs the server clock or a script on a hit: try a plain MGET first. */
+  peekFirst: boolean;
 }
 
 /**
@@ -71,6 +73,11 @@ export class LoadCoordinator {
       swrMs:
         options.staleWhileRevalidate === undefined ? 0 : toMs(options.staleWhileRevalidate, 'staleWhileRevalidate'),
       sieMs: options.staleIfError === undefined ? 0 : toMs(options.staleIfError, 'staleIfError'),
+      peekFirst:
+        !options.sliding &&
+        !options.earlyRefresh &&
+        options.staleWhileRevalidate === undefined &&
+        options.staleIfError === undefined,
     };
   }
 
@@ -85,6 +92,7 @@ export class LoadCoordinator {
     try {
       outcome = await engine.guard(namespace, () =>
         readEntry(engine, this.keySpace, plan.key, plan.tags, {
+          peekFirst: plan.peekFirst,
           lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: plan.swrMs > 0 } : undefined,
         }),
       );

@@ -46,6 +46,12 @@ export interface WakeSignal {
 /** Atomic primitives of cache entries; implemented by Redis and memory, checked by one contract suite. */
 export interface EntryStore {
   read(request: EntryReadRequest): Promise<EntryReadResult>;
+  /**
+   * The cheapest look at an entry and its tag versions: no script, no side
+   * effects, no server time, no fence (`now` is NaN, `fence` ''). Enough to
+   * serve a hit of an entry that neither slides nor has a stale window.
+   */
+  peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult>;
   /** Resolves true when written, false when dropped because the fence moved. */
   write(request: EntryWriteRequest): Promise<boolean>;
   /** Deletes entries and moves their fences. Resolves the number deleted. */

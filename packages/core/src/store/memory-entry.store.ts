@@ -50,6 +50,16 @@ export class MemoryEntryStore implements EntryStore {
     };
   }
 
+  async peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult> {
+    return {
+      raw: this.kv.get(keys.entry) as Buffer | null,
+      now: Number.NaN,
+      fence: '',
+      lease: -1,
+      tagVersions: tagKeys.map((key) => this.kv.getString(key)),
+    };
+  }
+
   async write(request: EntryWriteRequest): Promise<boolean> {
     const { keys } = request;
     const now = this.kv.now();

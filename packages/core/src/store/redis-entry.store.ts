@@ -56,6 +56,20 @@ export class RedisEntryStore implements EntryStore {
     return toResult(reply, versions);
   }
 
+  async peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult> {
+    const client = this.connection.client;
+    const values = this.connection.isCluster
+      ? await Promise.all([keys.entry, ...tagKeys].map((key) => client.getBuffer(key)))
+      : await client.mgetBuffer(keys.entry, ...tagKeys);
+    return {
+      raw: values[0] ?? null,
+      now: Number.NaN,
+      fence: '',
+      lease: -1,
+      tagVersions: values.slice(1).map((version) => version?.toString() ?? null),
+    };
+  }
+
   async write(request: EntryWriteRequest): Promise<boolean> {
     const { keys } = request;
     const written = await this.connection.run<number>(

@@ -46,4 +46,26 @@ describe('hit cost (guarantee 1)', () => {
     await cache.close();
     await client.quit();
   });
+
+  it('a hit of an entry that neither slides nor has a stale window is one plain MGET, no script', async () => {
+    const client = new Redis(server.url, { enableAutoPipelining: true });
+    const sent: string[] = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command, stream) => {
+      sent.push(command.name);
+      return send(command, stream);
+    };
+    const cache = createCache({ redis: client, namespace: 'plain', logger: recordingLogger() });
+    const options = { ttl: '1m', tags: ['t1'] } as const;
+    await cache.getOrSet('k', async () => 1, options);
+    sent.length = 0;
+    for (let i = 0; i < 10; i++) expect(await cache.getOrSet('k', async () => 2, options)).toBe(1);
+    expect(await cache.get('k', { tags: ['t1'] })).toBe(1);
+    expect(sent).toEqual(Array(11).fill('mget'));
+    await cache.invalidateTags('t1');
+    sent.length = 0;
+    expect(await cache.get('k', { tags: ['t1'] })).toBeUndefined(); // tag validation still applies
+    await cache.close();
+    await client.quit();
+  });
 });
