@@ -57,7 +57,7 @@ describe.each(STORE_KINDS)('no stale set, property (%s)', (kind) => {
         const violations: string[] = [];
         const key = (k: number) => `${prefix}:k${k}`;
         const tag = (k: number) => `${prefix}:t${k}`;
-        const options = (k: number) => ({ tags: [tag(k)], ttl: '1m' });
+        const options = (k: number) => ({ tags: [tag(k)], ttl: '1m' as const });
 
         await Promise.all(
           ops.map(async (op) => {
