@@ -20,7 +20,7 @@ export async function bootCacheApp(
     imports: [CacheModule.forRoot({ redis: testRedisUrl(), ...options }), ...(metadata.imports ?? [])],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+  await initOrClose(app);
   return app;
 }
 
@@ -51,5 +51,15 @@ export class CallLog {
 
   count(label?: string): number {
     return label === undefined ? this.calls.length : this.calls.filter((call) => call === label).length;
+  }
+}
+
+/** A failed bootstrap must still release its Redis connections, or the test run never exits. */
+export async function initOrClose(app: INestApplication): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
   }
 }
