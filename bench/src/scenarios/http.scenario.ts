@@ -27,8 +27,8 @@ export const httpScenario: Scenario = {
     const run = await loadServers(contenders, {
       redisUrl: context.redisUrl,
       connections: 16,
-      seconds: context.quick ? 1 : 3,
-      rounds: context.quick ? 2 : 4,
+      seconds: context.quick ? 1 : 2,
+      rounds: context.quick ? 2 : 7,
       warmupSeconds: 1,
       probe: async (contender, url) => {
         const cost = await measureCommands(context.admin, 200, () => requestTimes(url, 200));
