@@ -63,7 +63,12 @@ export class CacheRuntime implements BoundRuntime {
     return (instance, args) => {
       const run = (index: number): Promise<unknown> => {
         if (index === steps.length) return callOriginal(original, instance, args);
-        return steps[index]!({ instance, args, binding }, () => run(index + 1));
+        try {
+          return steps[index]!({ instance, args, binding }, () => run(index + 1));
+        } catch (error) {
+          // A decorated method is async: even a bad key is a rejection, never a synchronous throw.
+          return Promise.reject(error);
+        }
       };
       return run(0);
     };
