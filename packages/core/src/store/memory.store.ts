@@ -1,6 +1,8 @@
 import { MemoryBus } from './memory-bus.js';
 import { MemoryEntryStore } from './memory-entry.store.js';
 import { MemoryKeyValue } from './memory-kv.js';
+import { MemoryLockStore } from './memory-lock.store.js';
+import { MemoryQueueStore } from './memory-queue.store.js';
 import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
 import type { Store } from './store.js';
 
@@ -15,6 +17,8 @@ export class MemoryStore implements Store {
   readonly bus = new MemoryBus();
   readonly entries = new MemoryEntryStore(this.kv, this.bus);
   readonly rateLimits = new MemoryRateLimitStore();
+  readonly locks = new MemoryLockStore(this.kv, this.bus);
+  readonly queues = new MemoryQueueStore(this.locks);
 
   isReady(): boolean {
     return true;

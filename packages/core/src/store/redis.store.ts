@@ -1,6 +1,8 @@
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
 import { RedisEntryStore } from './redis-entry.store.js';
+import { RedisLockStore } from './redis-lock.store.js';
+import { RedisQueueStore } from './redis-queue.store.js';
 import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import type { Store } from './store.js';
 
@@ -10,11 +12,15 @@ export class RedisStore implements Store {
   readonly entries: RedisEntryStore;
   readonly bus: RedisBus;
   readonly rateLimits: RedisRateLimitStore;
+  readonly locks: RedisLockStore;
+  readonly queues: RedisQueueStore;
 
   constructor(readonly connection: RedisConnection) {
     this.entries = new RedisEntryStore(connection);
     this.bus = new RedisBus(connection);
     this.rateLimits = new RedisRateLimitStore(connection);
+    this.locks = new RedisLockStore(connection, this.bus);
+    this.queues = new RedisQueueStore(connection, this.locks);
   }
 
   static connect(input: RedisInput, tuning: ConnectionTuning): RedisStore {

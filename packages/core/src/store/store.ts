@@ -1,4 +1,6 @@
 import type { EntryStore } from './entry.store.js';
+import type { LockStore } from './lock.store.js';
+import type { QueueStore } from './queue.store.js';
 import type { RateLimitStore } from './rate-limit.store.js';
 
 /**
@@ -15,6 +17,10 @@ export interface Store {
   readonly bus: MessageBus;
   /** Atomic rate-limit consumes (one round trip each). */
   readonly rateLimits: RateLimitStore;
+  /** `withLock`: tokens, extension, compare-and-delete release, fencing tokens. */
+  readonly locks: LockStore;
+  /** Durable write-behind queues (streams, dead letters, pending overlay). */
+  readonly queues: QueueStore;
   /** Resolves once the backend is ready to take commands (rejects after `timeoutMs`). */
   ready(timeoutMs: number): Promise<void>;
   /** True when commands can be sent now (connected); reads skip the store otherwise. */
