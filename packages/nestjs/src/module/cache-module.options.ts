@@ -1,17 +1,8 @@
 import type { CacheLogger, CacheOptions, Duration, RedisInput } from '@cachet/core';
+import type { RateLimitModuleOptions } from '../rate-limit/rate-limit-module.options.js';
 
 /** Options of the rate limiter the module registers (see the rate-limiting guide). */
-export interface CacheModuleRateLimitOptions {
-  /** Read the client address from `X-Forwarded-For`: `true`, a hop count, or `false` (default). */
-  trustProxy?: boolean | number;
-  /** Which headers responses carry: the IETF draft fields, the legacy `X-RateLimit-*`, both (default) or none. */
-  headers?: 'ietf' | 'legacy' | 'both' | false;
-  /** Admit requests when Redis is unavailable. Default `true`. */
-  failOpen?: boolean;
-  /** Policies applied to every route (the guard then runs before route guards). */
-  global?: unknown;
-  [option: string]: unknown;
-}
+export type CacheModuleRateLimitOptions = RateLimitModuleOptions;
 
 /** Options of the write-behind flusher. */
 export interface CacheModuleWriteBehindOptions {

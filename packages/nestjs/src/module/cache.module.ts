@@ -1,5 +1,5 @@
 import type { Cache, RedisConnection } from '@cachet/core';
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import {
   CACHE_INSTANCE,
@@ -13,7 +13,12 @@ import { CacheExplorer } from '../binding/cache.explorer.js';
 import { CacheRuntime } from '../binding/cache.runtime.js';
 import { CacheInterceptor } from '../http/cache.interceptor.js';
 import { CacheService } from '../service/cache.service.js';
-import { ConfigurableCacheModule } from './cache.module-definition.js';
+import {
+  ConfigurableCacheModule,
+  type CacheModuleAsyncOptions,
+  type CacheModuleForRootOptions,
+} from './cache.module-definition.js';
+import { asyncRateLimitProviders, staticRateLimitProviders, withProviders } from './cache-rate-limit.providers.js';
 import { cacheCoreProviders } from './cache.providers.js';
 
 /**
@@ -33,7 +38,6 @@ import { cacheCoreProviders } from './cache.providers.js';
     CACHE_INSTANCE,
     CACHE_REDIS,
     CACHE_MODULE_OPTIONS,
-    // Integration point: the rate-limit providers are added here once they exist (see the rate-limiting guide).
   ],
 })
 export class CacheModule extends ConfigurableCacheModule implements OnApplicationShutdown {
@@ -42,6 +46,16 @@ export class CacheModule extends ConfigurableCacheModule implements OnApplicatio
     @Inject(CACHE_REDIS_CONNECTION) private readonly connection: RedisConnection | null,
   ) {
     super();
+  }
+
+  /** Registers the cache, the binder's runtime, `CacheInterceptor` and rate limiting. */
+  static override forRoot(options: CacheModuleForRootOptions): DynamicModule {
+    return withProviders(super.forRoot(options), staticRateLimitProviders(options));
+  }
+
+  /** Like `forRoot`, with options from `useFactory`, `useClass` or `useExisting`. */
+  static override forRootAsync(options: CacheModuleAsyncOptions): DynamicModule {
+    return withProviders(super.forRootAsync(options), asyncRateLimitProviders());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import { CACHE_DEFAULTS, CacheConfigError, toMs, type RedisInput } from '@cachet/core';
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
+import { resolveRateLimitModuleOptions } from '../rate-limit/rate-limit-module.options.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';
 
 export const CACHE_MODULE_DEFAULTS = {
@@ -152,22 +153,9 @@ function resolveL1(l1: CacheModuleOptions['l1']): CacheModuleOptions['l1'] {
 
 function resolveRateLimit(rateLimit: CacheModuleOptions['rateLimit']): ResolvedCacheModuleOptions['rateLimit'] {
   checkObject(rateLimit, 'rateLimit');
-  const resolved = { ...rateLimit };
-  if (resolved.failOpen !== undefined && typeof resolved.failOpen !== 'boolean') {
-    throw new CacheConfigError('rateLimit.failOpen', resolved.failOpen, 'true or false');
-  }
-  if (resolved.headers !== undefined && !['ietf', 'legacy', 'both', false].includes(resolved.headers)) {
-    throw new CacheConfigError('rateLimit.headers', resolved.headers, "'ietf', 'legacy', 'both' or false");
-  }
-  const trustProxy = resolved.trustProxy;
-  if (
-    trustProxy !== undefined &&
-    typeof trustProxy !== 'boolean' &&
-    !(Number.isInteger(trustProxy) && trustProxy >= 0)
-  ) {
-    throw new CacheConfigError('rateLimit.trustProxy', trustProxy, 'true, false or a number of trusted hops');
-  }
-  return resolved;
+  // Checked here so a bad value fails with the rest of the options; the limiter resolves it again for itself.
+  resolveRateLimitModuleOptions(rateLimit ?? {});
+  return { ...rateLimit };
 }
 
 function resolveWriteBehind(writeBehind: CacheModuleOptions['writeBehind']): ResolvedCacheModuleOptions['writeBehind'] {
