@@ -13,6 +13,12 @@ export const CACHE_INSTANCE = Symbol('CACHE_INSTANCE');
 /** The module's `RedisConnection`, or `null` with `store: 'memory'`. */
 export const CACHE_REDIS_CONNECTION = Symbol('CACHE_REDIS_CONNECTION');
 
+/** The core `Store` (Redis or memory) under the cache, the locks and the rate limiter. */
+export const CACHE_STORE = Symbol('CACHE_STORE');
+
+/** The core `LockManager` behind `CacheService.withLock`. */
+export const CACHE_LOCK_MANAGER = Symbol('CACHE_LOCK_MANAGER');
+
 /** The ioredis client (`Redis` or `Cluster`) the module uses, or `null` with `store: 'memory'`. */
 export const CACHE_REDIS = Symbol('CACHE_REDIS');
 

@@ -13,7 +13,14 @@ export type {
 } from './module/cache.module-definition.js';
 export { resolveCacheModuleOptions, CACHE_MODULE_DEFAULTS } from './module/resolve-cache-module-options.js';
 export { InjectRedis } from './module/inject-redis.decorator.js';
-export { CACHE_INSTANCE, CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_RUNTIME } from './cache.constants.js';
+export {
+  CACHE_INSTANCE,
+  CACHE_LOCK_MANAGER,
+  CACHE_MODULE_OPTIONS,
+  CACHE_REDIS,
+  CACHE_RUNTIME,
+  CACHE_STORE,
+} from './cache.constants.js';
 
 // Programmatic API
 export { CacheService } from './service/cache.service.js';

@@ -1,7 +1,7 @@
 import { toMs } from '@cachet/core';
 import { Logger, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CACHE_MODULE_OPTIONS, CACHE_REDIS_CONNECTION } from '../cache.constants.js';
+import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import { rateLimitProviders } from '../rate-limit/rate-limit.providers.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';
 
@@ -11,7 +11,7 @@ export const CACHE_RATE_LIMIT_OPTIONS = Symbol('CACHE_RATE_LIMIT_OPTIONS');
 /** Rate limiting on the module's connection and namespace, options known up front (`forRoot`). */
 export function staticRateLimitProviders(options: CacheModuleOptions): Provider[] {
   return rateLimitProviders(options.rateLimit ?? {}, {
-    connection: CACHE_REDIS_CONNECTION,
+    store: CACHE_STORE,
     namespace: options.namespace,
     commandTimeoutMs: toMs(options.commandTimeout ?? '250ms', 'commandTimeout'),
     logger: new Logger('Cachet'),
@@ -28,7 +28,7 @@ export function asyncRateLimitProviders(): Provider[] {
     },
     ...rateLimitProviders(
       {},
-      { connection: CACHE_REDIS_CONNECTION, optionsToken: CACHE_RATE_LIMIT_OPTIONS, logger: new Logger('Cachet') },
+      { store: CACHE_STORE, optionsToken: CACHE_RATE_LIMIT_OPTIONS, logger: new Logger('Cachet') },
     ),
   ];
 }

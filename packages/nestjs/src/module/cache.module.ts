@@ -1,12 +1,13 @@
-import type { Cache, RedisConnection } from '@cachet/core';
+import type { Cache, LockManager, Store } from '@cachet/core';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import {
   CACHE_INSTANCE,
+  CACHE_LOCK_MANAGER,
   CACHE_MODULE_OPTIONS,
   CACHE_REDIS,
-  CACHE_REDIS_CONNECTION,
   CACHE_RUNTIME,
+  CACHE_STORE,
 } from '../cache.constants.js';
 import { CacheMetadataAccessor } from '../binding/cache-metadata.accessor.js';
 import { CacheExplorer } from '../binding/cache.explorer.js';
@@ -36,6 +37,8 @@ import { cacheCoreProviders } from './cache.providers.js';
     CacheRuntime,
     CACHE_RUNTIME,
     CACHE_INSTANCE,
+    CACHE_STORE,
+    CACHE_LOCK_MANAGER,
     CACHE_REDIS,
     CACHE_MODULE_OPTIONS,
   ],
@@ -43,7 +46,8 @@ import { cacheCoreProviders } from './cache.providers.js';
 export class CacheModule extends ConfigurableCacheModule implements OnApplicationShutdown {
   constructor(
     @Inject(CACHE_INSTANCE) private readonly cache: Cache,
-    @Inject(CACHE_REDIS_CONNECTION) private readonly connection: RedisConnection | null,
+    @Inject(CACHE_LOCK_MANAGER) private readonly locks: LockManager,
+    @Inject(CACHE_STORE) private readonly store: Store,
   ) {
     super();
   }
@@ -60,7 +64,8 @@ export class CacheModule extends ConfigurableCacheModule implements OnApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
-    // Closes the subscriber it made, and the client only if the module created it.
-    await this.connection?.close();
+    await this.locks.close();
+    // Closes the subscriber the store made, and the Redis client only if the module created it.
+    await this.store.close();
   }
 }

@@ -1,8 +1,20 @@
-import { createCache, RedisConnection, RedisStore, type Cache, type RedisClient } from '@cachet/core';
+import {
+  createCache,
+  LockManager,
+  MemoryStore,
+  RedisConnection,
+  RedisStore,
+  type Cache,
+  type RedisClient,
+  type Store,
+} from '@cachet/core';
+import { Logger } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
 import {
   CACHE_INSTANCE,
+  CACHE_LOCK_MANAGER,
   CACHE_MODULE_OPTIONS,
+  CACHE_STORE,
   CACHE_REDIS,
   CACHE_REDIS_CONNECTION,
   CACHE_RUNTIME,
@@ -33,11 +45,27 @@ export const cacheCoreProviders: Provider[] = [
     useFactory: (connection: RedisConnection | null): RedisClient | null => connection?.client ?? null,
   },
   {
+    provide: CACHE_STORE,
+    inject: [CACHE_REDIS_CONNECTION],
+    // The store runs on the module's connection; the module, not the cache, closes it.
+    useFactory: (connection: RedisConnection | null): Store =>
+      connection ? new RedisStore(connection) : new MemoryStore(),
+  },
+  {
     provide: CACHE_INSTANCE,
-    inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS_CONNECTION],
-    useFactory: (options: ResolvedCacheModuleOptions, connection: RedisConnection | null): Cache =>
-      // The store runs on the module's connection; the module, not the cache, closes it.
-      createCache({ ...options.cache, store: connection ? new RedisStore(connection) : 'memory' }),
+    inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
+    useFactory: (options: ResolvedCacheModuleOptions, store: Store): Cache => createCache({ ...options.cache, store }),
+  },
+  {
+    provide: CACHE_LOCK_MANAGER,
+    inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
+    useFactory: (options: ResolvedCacheModuleOptions, store: Store): LockManager =>
+      new LockManager(store.locks, {
+        namespace: options.namespace,
+        ttl: options.cache.lock?.ttl,
+        wait: options.cache.lock?.wait,
+        logger: new Logger('Cachet'),
+      }),
   },
   CacheRuntime,
   { provide: CACHE_RUNTIME, useExisting: CacheRuntime },

@@ -1,6 +1,16 @@
-import type { Cache, CacheStats, GetOrSetOptions, MsetEntry, ReadOptions, SetOptions } from '@cachet/core';
+import type {
+  Cache,
+  CacheStats,
+  GetOrSetOptions,
+  LockContext,
+  LockManager,
+  LockOptions,
+  MsetEntry,
+  ReadOptions,
+  SetOptions,
+} from '@cachet/core';
 import { Inject, Injectable } from '@nestjs/common';
-import { CACHE_INSTANCE } from '../cache.constants.js';
+import { CACHE_INSTANCE, CACHE_LOCK_MANAGER } from '../cache.constants.js';
 
 /**
  * The programmatic cache API, injectable anywhere the module is visible. Same
@@ -13,7 +23,10 @@ import { CACHE_INSTANCE } from '../cache.constants.js';
  */
 @Injectable()
 export class CacheService {
-  constructor(@Inject(CACHE_INSTANCE) private readonly cache: Cache) {}
+  constructor(
+    @Inject(CACHE_INSTANCE) private readonly cache: Cache,
+    @Inject(CACHE_LOCK_MANAGER) private readonly locks: LockManager,
+  ) {}
 
   get namespace(): string {
     return this.cache.namespace;
@@ -68,6 +81,15 @@ export class CacheService {
   /** The same API over a sub-namespace (what `@Cacheable({ namespace })` uses). */
   withNamespace(namespace: string): Cache {
     return this.cache.withNamespace(`${this.cache.namespace}:${namespace}`);
+  }
+
+  /**
+   * Runs `fn` while holding the distributed lock `name` (extended while `fn` runs, released after).
+   * `fn` gets a fencing token: pass it to the resource you protect. Rejects with `LockTimeoutError`
+   * when the lock stays busy longer than `wait`. Defaults: the module's `lock` option.
+   */
+  withLock<T>(name: string, fn: (lock: LockContext) => Promise<T> | T, options?: LockOptions): Promise<T> {
+    return this.locks.withLock(name, fn, options);
   }
 
   stats(): CacheStats {

@@ -219,6 +219,25 @@ describe('CacheService', () => {
     expect(await cache.get('order:1')).toBeUndefined();
   });
 
+  it('withLock runs one holder at a time, with increasing fencing tokens', async () => {
+    const events: string[] = [];
+    const tokens: number[] = [];
+    const critical = (label: string) =>
+      cache.withLock('nightly', async ({ fencingToken }) => {
+        tokens.push(fencingToken);
+        events.push(`${label}:in`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push(`${label}:out`);
+      });
+    await Promise.all([critical('a'), critical('b')]);
+    expect([events.slice(0, 2), events.slice(2)]).toEqual([
+      [expect.stringMatching(/:in$/), expect.stringMatching(/:out$/)],
+      [expect.stringMatching(/:in$/), expect.stringMatching(/:out$/)],
+    ]);
+    expect(events[0]!.split(':')[0]).toBe(events[1]!.split(':')[0]);
+    expect(tokens[1]).toBeGreaterThan(tokens[0]!);
+  });
+
   it('reports stats of its namespace', async () => {
     const stats = cache.stats();
     expect(stats.namespace).toBe(cache.namespace);
