@@ -18,18 +18,34 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(line + '\n');
   let redis: RedisServerHandle | undefined;
   let admin: Redis | undefined;
-  const stopRedis = async () => {
+  const cleanups = new Set<() => Promise<unknown>>();
+  const stopAll = async () => {
     admin?.disconnect();
     admin = undefined;
     const server = redis;
     redis = undefined;
-    await server?.stop();
+    const pending = [...cleanups];
+    cleanups.clear();
+    await Promise.allSettled([...pending.map((cleanup) => cleanup()), server?.stop()]);
   };
+  const defer = (cleanup: () => Promise<unknown>) => {
+    cleanups.add(cleanup);
+    return async () => {
+      if (cleanups.delete(cleanup)) await cleanup();
+    };
+  };
+  // Whatever happens, no redis-server outlives the run.
   const onSignal = (signal: NodeJS.Signals) => {
-    void stopRedis().finally(() => process.kill(process.pid, signal));
+    void stopAll().finally(() => process.kill(process.pid, signal));
+  };
+  const onCrash = (error: unknown) => {
+    process.stderr.write(`bench crashed: ${(error as Error)?.stack ?? String(error)}\n`);
+    void stopAll().finally(() => process.exit(1));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
 
   try {
     redis = await startRedis({ args: ['--maxmemory-policy', 'noeviction'] });
@@ -40,6 +56,7 @@ async function main(): Promise<void> {
       quick,
       slices: quick ? { sliceMs: 150, rounds: 3, warmupMs: 150 } : { sliceMs: 400, rounds: 9, warmupMs: 500 },
       log,
+      defer,
     };
     const machine = await describeMachine(admin);
     log(
@@ -59,7 +76,7 @@ async function main(): Promise<void> {
       } catch (error) {
         log(`  failed: ${(error as Error).stack ?? String(error)}`);
         rows.push({
-          scenario: scenarios.indexOf(scenario) >= 0 ? String(SCENARIOS.indexOf(scenario) + 1) : '?',
+          scenario: String(SCENARIOS.indexOf(scenario) + 1),
           subject: scenario.title,
           versus: '',
           value: null,
@@ -79,7 +96,7 @@ async function main(): Promise<void> {
     const written = writeReport({ machine, quick, durationSeconds, method: METHOD, rows });
     log(`\n${durationSeconds} s; wrote ${written.md} and ${written.json}`);
   } finally {
-    await stopRedis();
+    await stopAll();
   }
 }
 

@@ -10,6 +10,11 @@ export interface BenchContext {
   /** Slice length and rounds for in-process interleaved throughput runs. */
   slices: { sliceMs: number; rounds: number; warmupMs: number };
   log: (line: string) => void;
+  /**
+   * Registers cleanup that must run even if the run dies (e.g. stopping an
+   * extra redis-server); returns a function that runs it now and unregisters it.
+   */
+  defer(cleanup: () => Promise<unknown>): () => Promise<void>;
 }
 
 /** One line of the results table. */

@@ -36,6 +36,8 @@ const MARKER = 'cachet-bench-count-end';
  */
 export async function measureCommands(admin: Redis, ops: number, work: () => Promise<unknown>): Promise<CommandCost> {
   const monitor = await admin.monitor();
+  // Replies still in flight when the connection closes must not surface as an unhandled 'error' event.
+  monitor.on('error', () => undefined);
   let roundTrips = 0;
   const seenMarker = new Promise<void>((resolve) => {
     monitor.on('monitor', (_time: string, args: string[], source: string) => {

@@ -109,6 +109,14 @@ export function httpRatio(run: HttpRun, a: string, b: string): number {
   return median(ra.map((rate, i) => rate / rb[i]!));
 }
 
+/** The per-round ratios' range, e.g. "0.81–0.93", to show how noisy the median is. */
+export function httpSpread(run: HttpRun, a: string, b: string): string {
+  const ra = run.rates.get(a)!;
+  const rb = run.rates.get(b)!;
+  const ratios = ra.map((rate, i) => rate / rb[i]!);
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+}
+
 /** A few sequential requests, for counting what one request costs Redis. */
 export async function requestTimes(url: string, count: number): Promise<void> {
   await autocannon({ url, connections: 1, amount: count });

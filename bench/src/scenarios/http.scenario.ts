@@ -1,7 +1,7 @@
 import type { BenchContext, ResultRow, Scenario } from '../harness/bench-context.js';
 import { notMeasured } from '../harness/bench-context.js';
 import { measureCommands } from '../harness/command-stats.js';
-import { httpRatio, loadServers, requestTimes, type HttpContender } from '../harness/http-load.js';
+import { httpRatio, httpSpread, loadServers, requestTimes, type HttpContender } from '../harness/http-load.js';
 import { median, round } from '../harness/stats.js';
 import { missing, nestExports } from './nest-features.js';
 
@@ -62,7 +62,7 @@ export const httpScenario: Scenario = {
           target: '≥ 0.9×',
           met: vsBare >= 0.9,
           redis: redisPerRequest.get('cachet'),
-          note: check('cachet'),
+          note: `${check('cachet')}; rounds ranged ${httpSpread(run, 'cachet', 'bare')}`,
         },
         {
           scenario: SCENARIO,
@@ -72,6 +72,7 @@ export const httpScenario: Scenario = {
           unit: '×',
           target: '≥ 1.2×',
           met: vsManager >= 1.2,
+          note: `rounds ranged ${httpSpread(run, 'cachet', 'cache-manager')}`,
         },
       );
     }
@@ -84,7 +85,7 @@ export const httpScenario: Scenario = {
       target: '',
       met: null,
       redis: redisPerRequest.get('cache-manager'),
-      note: `${check('cache-manager')}; bare: ${Math.round(median(run.rates.get('bare')!))} req/s in this run`,
+      note: `${check('cache-manager')}; rounds ranged ${httpSpread(run, 'cache-manager', 'bare')}; bare: ${Math.round(median(run.rates.get('bare')!))} req/s in this run`,
     });
     return rows;
   },

@@ -1,7 +1,7 @@
 import type { BenchContext, ResultRow, Scenario } from '../harness/bench-context.js';
 import { notMeasured } from '../harness/bench-context.js';
 import { measureCommands } from '../harness/command-stats.js';
-import { httpRatio, loadServers, requestTimes, type HttpContender } from '../harness/http-load.js';
+import { httpRatio, httpSpread, loadServers, requestTimes, type HttpContender } from '../harness/http-load.js';
 import { median, round } from '../harness/stats.js';
 import { limiterCheckRows } from './limiter-check.js';
 import { missing, nestExports } from './nest-features.js';
@@ -65,7 +65,7 @@ export const rateLimitScenario: Scenario = {
           target: '≥ 0.9×',
           met: vsBare >= 0.9,
           redis: redisPerRequest.get('cachet'),
-          note: failures('cachet'),
+          note: failures('cachet') ?? `rounds ranged ${httpSpread(run, 'cachet', 'bare')}`,
         },
         {
           scenario: SCENARIO,
@@ -75,6 +75,7 @@ export const rateLimitScenario: Scenario = {
           unit: '×',
           target: '≥ 1.1×',
           met: vsThrottler >= 1.1,
+          note: `rounds ranged ${httpSpread(run, 'cachet', 'throttler')}`,
         },
       );
     }
@@ -88,7 +89,9 @@ export const rateLimitScenario: Scenario = {
         target: '',
         met: null,
         redis: redisPerRequest.get('throttler'),
-        note: failures('throttler') ?? `bare: ${Math.round(median(run.rates.get('bare')!))} req/s in this run`,
+        note:
+          failures('throttler') ??
+          `rounds ranged ${httpSpread(run, 'throttler', 'bare')}; bare: ${Math.round(median(run.rates.get('bare')!))} req/s in this run`,
       },
       {
         scenario: SCENARIO,
@@ -99,7 +102,7 @@ export const rateLimitScenario: Scenario = {
         target: '',
         met: null,
         redis: redisPerRequest.get('flexible'),
-        note: failures('flexible'),
+        note: failures('flexible') ?? `rounds ranged ${httpSpread(run, 'flexible', 'bare')}`,
       },
     );
     rows.push(...(await limiterCheckRows(context, SCENARIO)));

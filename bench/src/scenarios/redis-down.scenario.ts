@@ -23,6 +23,7 @@ export const redisDownScenario: Scenario = {
     const rows: ResultRow[] = [];
     for (const failure of ['hung', 'dead'] as const) {
       const server = await startRedis();
+      const stopServer = context.defer(() => server.stop());
       const cache = createCache({
         redis: server.url,
         namespace: 'bench-down',
@@ -34,7 +35,7 @@ export const redisDownScenario: Scenario = {
         rows.push(...(await measureOutage(context, server, cache, failure)));
       } finally {
         await cache.close().catch(() => undefined);
-        await server.stop();
+        await stopServer();
       }
     }
     return rows;
