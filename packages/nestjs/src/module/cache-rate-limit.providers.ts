@@ -7,6 +7,8 @@ import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-mod
 
 /** The `rateLimit` options once the module options are known (forRootAsync). */
 export const CACHE_RATE_LIMIT_OPTIONS = Symbol('CACHE_RATE_LIMIT_OPTIONS');
+/** The module's namespace once the module options are known (forRootAsync): rate-limit keys live under it too. */
+export const CACHE_RATE_LIMIT_NAMESPACE = Symbol('CACHE_RATE_LIMIT_NAMESPACE');
 
 /** Rate limiting on the module's connection and namespace, options known up front (`forRoot`). */
 export function staticRateLimitProviders(options: CacheModuleOptions): Provider[] {
@@ -26,9 +28,19 @@ export function asyncRateLimitProviders(): Provider[] {
       inject: [CACHE_MODULE_OPTIONS],
       useFactory: (options: ResolvedCacheModuleOptions) => options.rateLimit,
     },
+    {
+      provide: CACHE_RATE_LIMIT_NAMESPACE,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: ResolvedCacheModuleOptions) => options.namespace,
+    },
     ...rateLimitProviders(
       {},
-      { store: CACHE_STORE, optionsToken: CACHE_RATE_LIMIT_OPTIONS, logger: new Logger('Cachet') },
+      {
+        store: CACHE_STORE,
+        optionsToken: CACHE_RATE_LIMIT_OPTIONS,
+        namespaceToken: CACHE_RATE_LIMIT_NAMESPACE,
+        logger: new Logger('Cachet'),
+      },
     ),
   ];
 }

@@ -30,6 +30,8 @@ export interface RateLimitProviderDeps {
   optionsToken?: InjectionToken;
   /** Key prefix (the module's namespace). Default 'cachet'. */
   namespace?: string;
+  /** Token of the key prefix when it is only known at runtime (`forRootAsync`); overrides `namespace`. */
+  namespaceToken?: InjectionToken;
   /** Bounds waiting for a (re)connecting Redis, like the cache's command timeout. Default 250 ms. */
   commandTimeoutMs?: number;
   logger?: CacheLogger;
@@ -55,9 +57,13 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     optionsProvider,
     {
       provide: RATE_LIMITER,
-      useFactory: (source: Store | RedisConnection | null, resolved: ResolvedRateLimitModuleOptions) =>
-        createLimiter(source, deps.store !== undefined, resolved, deps),
-      inject: [backing, RATE_LIMIT_OPTIONS],
+      useFactory: (
+        source: Store | RedisConnection | null,
+        resolved: ResolvedRateLimitModuleOptions,
+        namespace?: string,
+      ) =>
+        createLimiter(source, deps.store !== undefined, resolved, { ...deps, namespace: namespace ?? deps.namespace }),
+      inject: [backing, RATE_LIMIT_OPTIONS, ...(deps.namespaceToken ? [deps.namespaceToken] : [])],
     },
     RateLimitEnforcer,
     RateLimitGuard,

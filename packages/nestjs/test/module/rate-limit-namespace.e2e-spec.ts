@@ -38,9 +38,15 @@ describe('rate limits under forRootAsync', () => {
     const suffix = `${process.pid}x${Date.now().toString(36)}`;
     const first = await asyncApp(`rlns-a${suffix}`);
     const second = await asyncApp(`rlns-b${suffix}`);
-    await request(first.getHttpServer() as App).get('/limited').expect(200);
-    await request(first.getHttpServer() as App).get('/limited').expect(429);
-    await request(second.getHttpServer() as App).get('/limited').expect(200);
+    await request(first.getHttpServer() as App)
+      .get('/limited')
+      .expect(200);
+    await request(first.getHttpServer() as App)
+      .get('/limited')
+      .expect(429);
+    await request(second.getHttpServer() as App)
+      .get('/limited')
+      .expect(200);
     await first.close();
     await second.close();
   });
