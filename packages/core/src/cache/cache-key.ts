@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CacheKeyError } from '../shared/errors.js';
 
-const SUSPICIOUS = /undefined|null|\[object Object\]/;
+/**
+ * `undefined` and `null` as whole words (`user:undefined`, `null`, `a.null.b`), never inside one
+ * (`annulled`, `nullable`), and any `[object Object]`.
+ */
+const SUSPICIOUS = /(?<![A-Za-z0-9])(?:undefined|null)(?![A-Za-z0-9])|\[object Object\]/;
 
 /**
  * Rejects keys that almost always mean a bug in a key function — `''`,
@@ -15,7 +19,7 @@ export function assertValidKey(key: unknown): asserts key is string {
   if (match) {
     throw new CacheKeyError(
       key,
-      `it contains "${match[0]}", which usually means an argument was missing or an object was turned into text; build the key from the fields you mean.`,
+      `it contains "${match[0]}" as a word, which usually means an argument was missing or an object was turned into text; build the key from the fields you mean.`,
     );
   }
 }

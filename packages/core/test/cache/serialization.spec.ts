@@ -74,6 +74,11 @@ describe.each(STORE_KINDS)('values and keys (%s)', (kind) => {
     await expect(subject.cache.getOrSet(key, async () => 1)).rejects.toThrow(CacheKeyError);
   });
 
+  it.each(['status:annulled', 'nullable:1', 'undefinedness'])('accepts %p: the words only count whole', async (key) => {
+    await subject.cache.set(key, 1);
+    expect(await subject.cache.get(key)).toBe(1);
+  });
+
   it('negative caching is off by default and on when asked', async () => {
     let calls = 0;
     const loader = async () => {
