@@ -8,8 +8,7 @@ import {
   type RedisClient,
   type Store,
 } from '@cachet/core';
-import { Logger } from '@nestjs/common';
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import {
   CACHE_INSTANCE,
   CACHE_LOCK_MANAGER,
@@ -24,6 +23,32 @@ import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-mod
 import { CACHE_MODULE_RAW_OPTIONS } from './cache.module-definition.js';
 import { resolveCacheModuleOptions } from './resolve-cache-module-options.js';
 
+const STARTUP_CONNECT_MS = 3_000;
+
+/**
+ * Gives Redis a moment to connect before the app takes traffic, so the first
+ * requests are not served around the cache. An unreachable Redis never stops
+ * the app from starting (fail-open): one warning, and the cache catches up
+ * when Redis answers.
+ */
+async function connected(connection: RedisConnection): Promise<void> {
+  const client = connection.client;
+  if (client.status === 'ready') return;
+  const ready = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), STARTUP_CONNECT_MS);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  if (!(await ready)) {
+    new Logger('CacheModule').warn(
+      `Redis did not answer within ${STARTUP_CONNECT_MS} ms of startup (status: ${client.status}); ` +
+        'starting anyway: cached calls go to their source until Redis is reachable.',
+    );
+  }
+}
+
 /** The engine's providers: options, connection, client, cache and the binder's runtime. */
 export const cacheCoreProviders: Provider[] = [
   {
@@ -34,10 +59,12 @@ export const cacheCoreProviders: Provider[] = [
   {
     provide: CACHE_REDIS_CONNECTION,
     inject: [CACHE_MODULE_OPTIONS],
-    useFactory: (options: ResolvedCacheModuleOptions): RedisConnection | null =>
-      options.store === 'memory'
-        ? null
-        : RedisConnection.from(options.redis!, { commandTimeoutMs: options.commandTimeoutMs }),
+    useFactory: async (options: ResolvedCacheModuleOptions): Promise<RedisConnection | null> => {
+      if (options.store === 'memory') return null;
+      const connection = RedisConnection.from(options.redis!, { commandTimeoutMs: options.commandTimeoutMs });
+      await connected(connection);
+      return connection;
+    },
   },
   {
     provide: CACHE_REDIS,
