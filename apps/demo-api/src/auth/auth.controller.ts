@@ -10,6 +10,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Duration } from '@cachet/core';
+import { RateLimit } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo-config.js';
 import { AuthService } from './auth.service.js';
@@ -29,6 +30,19 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @RateLimit([
+    // Exact counts (sliding log): one address cannot spray many accounts...
+    { name: 'login-ip', limit: 20, window: '15m', algorithm: 'sliding-log', by: 'ip' },
+    // ...and many addresses cannot take turns on one account.
+    {
+      name: 'login-account',
+      limit: 5,
+      window: '15m',
+      algorithm: 'sliding-log',
+      by: (context) => loginAccount(context.switchToHttp().getRequest<{ body?: unknown }>().body),
+      skipIf: (context) => loginAccount(context.switchToHttp().getRequest<{ body?: unknown }>().body) === '',
+    },
+  ])
   @Demonstrates(
     '@RateLimit sliding-log per IP and per account; the session is cached with a sliding TTL and an absolute cap',
   )

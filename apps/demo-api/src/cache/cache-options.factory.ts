@@ -9,5 +9,14 @@ export function cacheOptions(config: DemoConfig): CacheModuleOptions {
     ttl: '10m',
     maxTtl: '1d',
     lock: { ttl: '5s', wait: '2s' },
+    rateLimit: {
+      // Every route, per client address; registered as a global guard, so it runs before any route guard.
+      global: {
+        name: 'global',
+        algorithm: 'sliding-window',
+        limit: config.globalRateLimit.limit,
+        window: config.globalRateLimit.window,
+      },
+    },
   };
 }

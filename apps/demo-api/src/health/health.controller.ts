@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { InjectRedis } from '@cachet/nestjs';
+import { InjectRedis, SkipRateLimit } from '@cachet/nestjs';
 import type { DemoRedis } from '../cache/redis-required.js';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
@@ -17,6 +17,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @SkipRateLimit('global') // a load balancer's probes must never be refused
   @Demonstrates('Liveness of Redis (or the in-memory fallback) and the database')
   async health(): Promise<{ status: 'ok'; checks: Record<string, Check> }> {
     const [database, redis] = await Promise.all([this.databaseCheck(), this.redisCheck()]);

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { RateLimit } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
@@ -19,6 +20,8 @@ export class ReportsController {
   constructor(@InjectDatabase() private readonly db: Database) {}
 
   @Get('prices')
+  // GCRA: one call every 2 s on average (30 a minute), up to 5 at once.
+  @RateLimit({ name: 'reports', algorithm: 'token-bucket', limit: 30, window: '1m', burst: 5 })
   @Demonstrates('An expensive aggregate behind a route-level token bucket (bursts of 5, then 1 every 2 s)')
   async prices(): Promise<{ generatedAt: string; categories: CategoryReport[] }> {
     const categories = await this.db.query<CategoryReport>(
