@@ -5,6 +5,15 @@ export {
   type RedisClusterHandle,
   type ClusterNodeHandle,
 } from './start-redis-cluster.js';
+export {
+  startRedisSentinel,
+  type StartRedisSentinelOptions,
+  type RedisSentinelHandle,
+  type SentinelAddress,
+  type SentinelDataNode,
+} from './start-redis-sentinel.js';
+export type { RedisAclUser } from './acl-users.js';
+export type { TlsCertificates } from './tls-certificates.js';
 export { RedisServerNotFoundError } from './redis-binary.js';
 export { freePort } from './free-port.js';
 export {

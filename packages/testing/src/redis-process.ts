@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
@@ -11,14 +11,23 @@ export interface SpawnedRedis {
   readonly child: ChildProcess;
 }
 
+export interface SpawnOptions {
+  /** A config file read before the arguments (sentinel mode requires one it can rewrite). */
+  configFile?: string;
+  /** Resolves once the server answers; default: an inline PING on `port`. */
+  ready?: (timeoutMs: number) => Promise<void>;
+}
+
 /** Spawns one redis-server bound to 127.0.0.1 and waits until it answers PING. */
 export async function spawnRedis(
   binary: string,
   port: number,
   extraArgs: string[],
   dir = mkdtempSync(join(tmpdir(), `cachet-redis-${port}-`)),
+  options: SpawnOptions = {},
 ): Promise<SpawnedRedis> {
   const args = [
+    ...(options.configFile ? [options.configFile] : []),
     '--port',
     String(port),
     '--bind',
@@ -44,11 +53,19 @@ export async function spawnRedis(
   child.unref();
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) =>
-      reject(new Error(`redis-server on port ${port} exited with code ${code}; see ${dir}/redis.log`)),
+      reject(
+        new Error(`redis-server on port ${port} exited with code ${code}; ${dir}/redis.log says:\n${logTail(dir)}`),
+      ),
     ),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitForPing(port, 10_000), exited]);
+  const ready = options.ready ?? ((timeoutMs: number) => waitForPing(port, timeoutMs));
+  try {
+    await Promise.race([ready(10_000), exited]);
+  } catch (error) {
+    signal(child.pid, 'SIGKILL');
+    throw error;
+  }
   return { port, pid: child.pid, dir, child };
 }
 
@@ -73,7 +90,8 @@ function ping(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    // -NOAUTH: up, but the default user needs a password (an ACL-configured server).
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }
 
@@ -104,4 +122,12 @@ export async function stopProcess(redis: Pick<SpawnedRedis, 'pid' | 'dir'>, grac
   if (isAlive(redis.pid)) signal(redis.pid, 'SIGKILL');
   while (isAlive(redis.pid)) await new Promise((r) => setTimeout(r, 10));
   rmSync(redis.dir, { recursive: true, force: true });
+}
+
+function logTail(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'redis.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
