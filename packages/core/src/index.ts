@@ -92,6 +92,15 @@ export { MemoryQueueStore } from './store/memory-queue.store.js';
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
+export {
+  CacheEvents,
+  type CacheEvent,
+  type CacheEventBase,
+  type CacheEventMap,
+  type CacheEventType,
+  type CacheEventListener,
+  type CacheEventInput,
+} from './telemetry/cache-events.js';
 
 // Shared
 export { toMs, toOptionalMs, type Duration, type DurationUnit } from './shared/duration.js';
