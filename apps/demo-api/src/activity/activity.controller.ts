@@ -1,12 +1,17 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
+import type { WriteBehindQueueStats } from '@cachet/core';
 import type { ActivityEvent } from './activity-event.js';
+import { ACTIVITY_QUEUE, ActivityQueue } from './activity-queue.js';
 import { ActivityService } from './activity.service.js';
 
 @Controller('activity')
 export class ActivityController {
-  constructor(private readonly activity: ActivityService) {}
+  constructor(
+    private readonly activity: ActivityService,
+    private readonly queue: ActivityQueue,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -15,14 +20,18 @@ export class ActivityController {
   )
   async record(@Body() body: unknown): Promise<{ id: string; accepted: true }> {
     const event = parseActivity(body);
-    await this.activity.record(event);
+    await this.queue.append(event);
     return { id: event.id, accepted: true };
   }
 
   @Get('stats')
   @Demonstrates('Write-behind figures: rows persisted per type, queue depth, flushed and dead letters')
-  async stats(): Promise<{ persisted: Record<string, number> }> {
-    return { persisted: await this.activity.persistedByType() };
+  async stats(): Promise<{ persisted: Record<string, number>; queue: WriteBehindQueueStats }> {
+    const [persisted, queue] = await Promise.all([
+      this.activity.persistedByType(),
+      this.queue.writeBehind.stats(ACTIVITY_QUEUE),
+    ]);
+    return { persisted, queue };
   }
 }
 

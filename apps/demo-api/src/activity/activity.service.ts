@@ -6,11 +6,7 @@ import type { ActivityEvent } from './activity-event.js';
 export class ActivityService {
   constructor(@InjectDatabase() private readonly db: Database) {}
 
-  async record(event: ActivityEvent): Promise<void> {
-    await this.persist([event]);
-  }
-
-  /** One multi-row INSERT per batch. */
+  /** One multi-row INSERT per batch (the write-behind flusher calls this). */
   async persist(events: readonly ActivityEvent[]): Promise<void> {
     if (events.length === 0) return;
     const values: unknown[] = [];
