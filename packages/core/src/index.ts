@@ -102,6 +102,16 @@ export {
   type CacheEventInput,
 } from './telemetry/cache-events.js';
 
+// Operations
+export { inspectRedis, warnAboutRedis } from './ops/inspect-redis.js';
+export type {
+  InspectRedisOptions,
+  RedisInspection,
+  RedisNodeFacts,
+  RedisWarning,
+  RedisWarningCode,
+} from './ops/redis-inspection.types.js';
+
 // Shared
 export { toMs, toOptionalMs, type Duration, type DurationUnit } from './shared/duration.js';
 export {
