@@ -29,6 +29,11 @@ export { CacheService } from './service/cache.service.js';
 export { Cacheable, type CacheableOptions } from './decorators/cacheable.decorator.js';
 export { CacheEvict, type CacheEvictOptions } from './decorators/cache-evict.decorator.js';
 export { WriteThrough, type WriteThroughOptions } from './decorators/write-through.decorator.js';
+export { WriteBehind, type WriteBehindOptions } from './write-behind/write-behind.decorator.js';
+export { WriteBehindBatch } from './write-behind/write-behind-batch.decorator.js';
+export { WriteBehindOrchestrator } from './write-behind/write-behind.orchestrator.js';
+export { CACHE_WRITE_BEHIND } from './write-behind/write-behind.constants.js';
+export type { WriteBehindItem, DeadLetterView, WriteBehindQueueStats } from '@cachet/core';
 export type { AsyncMethodOf, CacheMethodDecorator, ValueOrArgsFn } from './decorators/cache-method.decorator.js';
 
 // Binder (for decorator kinds built on it)

@@ -21,6 +21,9 @@ import {
 } from './cache.module-definition.js';
 import { asyncRateLimitProviders, staticRateLimitProviders, withProviders } from './cache-rate-limit.providers.js';
 import { cacheCoreProviders } from './cache.providers.js';
+import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
+import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';
+import { writeBehindProviders } from '../write-behind/write-behind.providers.js';
 
 /**
  * Cachet for a Nest app: `CacheModule.forRoot({ redis, namespace, ttl, ... })`
@@ -30,7 +33,14 @@ import { cacheCoreProviders } from './cache.providers.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [...cacheCoreProviders, CacheMetadataAccessor, CacheExplorer, CacheService, CacheInterceptor],
+  providers: [
+    ...cacheCoreProviders,
+    CacheMetadataAccessor,
+    CacheExplorer,
+    CacheService,
+    CacheInterceptor,
+    ...writeBehindProviders,
+  ],
   exports: [
     CacheService,
     CacheInterceptor,
@@ -41,6 +51,8 @@ import { cacheCoreProviders } from './cache.providers.js';
     CACHE_LOCK_MANAGER,
     CACHE_REDIS,
     CACHE_MODULE_OPTIONS,
+    CACHE_WRITE_BEHIND,
+    WriteBehindOrchestrator,
   ],
 })
 export class CacheModule extends ConfigurableCacheModule implements OnApplicationShutdown {

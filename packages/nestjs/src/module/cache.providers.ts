@@ -22,6 +22,8 @@ import { CacheRuntime } from '../binding/cache.runtime.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';
 import { CACHE_MODULE_RAW_OPTIONS } from './cache.module-definition.js';
 import { resolveCacheModuleOptions } from './resolve-cache-module-options.js';
+import { PendingWritesCache } from '../write-behind/pending-writes.cache.js';
+import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';
 
 const STARTUP_CONNECT_MS = 3_000;
 
@@ -80,8 +82,10 @@ export const cacheCoreProviders: Provider[] = [
   },
   {
     provide: CACHE_INSTANCE,
-    inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
-    useFactory: (options: ResolvedCacheModuleOptions, store: Store): Cache => createCache({ ...options.cache, store }),
+    inject: [CACHE_MODULE_OPTIONS, CACHE_STORE, WriteBehindOrchestrator],
+    // Reads see write-behind writes the flusher has not persisted yet (a no-op without @WriteBehind).
+    useFactory: (options: ResolvedCacheModuleOptions, store: Store, writeBehind: WriteBehindOrchestrator): Cache =>
+      new PendingWritesCache(createCache({ ...options.cache, store }), writeBehind),
   },
   {
     provide: CACHE_LOCK_MANAGER,

@@ -1,6 +1,7 @@
 import type {
   Cache,
   CacheStats,
+  DeadLetterView,
   GetOrSetOptions,
   LockContext,
   LockManager,
@@ -8,9 +9,11 @@ import type {
   MsetEntry,
   ReadOptions,
   SetOptions,
+  WriteBehindQueueStats,
 } from '@cachet/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { CACHE_INSTANCE, CACHE_LOCK_MANAGER } from '../cache.constants.js';
+import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';
 
 /**
  * The programmatic cache API, injectable anywhere the module is visible. Same
@@ -26,6 +29,7 @@ export class CacheService {
   constructor(
     @Inject(CACHE_INSTANCE) private readonly cache: Cache,
     @Inject(CACHE_LOCK_MANAGER) private readonly locks: LockManager,
+    private readonly writeBehind: WriteBehindOrchestrator,
   ) {}
 
   get namespace(): string {
@@ -94,5 +98,37 @@ export class CacheService {
 
   stats(): CacheStats {
     return this.cache.stats();
+  }
+
+  /** Write-behind items of `queue` that failed `maxAttempts` times, oldest first, with their error. */
+  deadLetters(queue: string, options?: { count?: number; after?: string }): Promise<DeadLetterView[]> {
+    return this.writeBehind.deadLetters(queue, options);
+  }
+
+  countDeadLetters(queue: string): Promise<number> {
+    return this.writeBehind.countDeadLetters(queue);
+  }
+
+  /**
+   * Puts dead letters back on the queue (those `ids` — their `deadId` — or the oldest `limit`, default 1 000)
+   * and returns how many. A replayed item keeps its `version`, so a version-guarded upsert stays idempotent.
+   */
+  replayDeadLetters(queue: string, options?: { ids?: string[]; limit?: number }): Promise<number> {
+    return this.writeBehind.replayDeadLetters(queue, options);
+  }
+
+  /** Deletes dead letters for good (those `ids`, or all); returns how many. */
+  purgeDeadLetters(queue: string, ids?: string[]): Promise<number> {
+    return this.writeBehind.purgeDeadLetters(queue, ids);
+  }
+
+  /** Depth, oldest pending age and dead letters of a write-behind queue, and this instance's flush counters. */
+  writeBehindStats(queue: string): Promise<WriteBehindQueueStats> {
+    return this.writeBehind.stats(queue);
+  }
+
+  /** Persists what the queues hold now (where this instance is their flusher), up to `timeoutMs`. */
+  flushWriteBehind(timeoutMs?: number): Promise<void> {
+    return this.writeBehind.drain(timeoutMs);
   }
 }

@@ -1,0 +1,139 @@
+import {
+  assertEntryOptions,
+  CacheConfigError,
+  resolveQueueOptions,
+  WriteBehindError,
+  type Cache,
+  type Duration,
+  type ResolvedQueueOptions,
+} from '@cachet/core';
+import type { LoggerService } from '@nestjs/common';
+import { CacheBindingError } from '../binding/cache-binding.error.js';
+import type { CacheMethodKind } from '../binding/cache-method-kind.js';
+import type { MethodBinding } from '../binding/method-binding.js';
+import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
+import { DecoratorOptions, resolveKey, resolveStrings } from '../decorators/decorator-options.js';
+import { WRITE_BEHIND_METADATA } from './write-behind.constants.js';
+import type { WriteBehindOptions } from './write-behind.decorator.js';
+import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
+
+type Options = WriteBehindOptions<unknown[], unknown>;
+
+const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+const OPTION_NAMES = [
+  'queue',
+  'key',
+  'value',
+  'ttl',
+  'tags',
+  'batch',
+  'coalesce',
+  'maxAttempts',
+  'backoff',
+  'maxPending',
+  'onFull',
+  'fullWait',
+  'visibilityTimeout',
+] as const;
+
+/**
+ * `@WriteBehind`: the call is recorded durably in the queue and its value
+ * cached; the method itself runs later, in the flusher. The append comes
+ * first: a value must never be visible in the cache for a write that was not
+ * recorded.
+ */
+export const writeBehindKind: CacheMethodKind<Options> = {
+  decorator: '@WriteBehind',
+  metadataKey: WRITE_BEHIND_METADATA,
+  order: 25,
+
+  validate(options, binding) {
+    const check = new DecoratorOptions('@WriteBehind', binding, options)
+      .known(OPTION_NAMES)
+      .functionOf('key', "of the method's arguments returning the key, e.g. (user: User) => `user:${user.id}`", {
+        required: true,
+      })
+      .functionOf('value', "of the method's arguments returning the value to cache")
+      .stringsOrFunction('tags')
+      .boolean('coalesce');
+    if (typeof options.queue !== 'string' || !QUEUE_NAME.test(options.queue)) {
+      check.fail('queue', options.queue, 'a queue name: letters, digits and . _ : - (no braces or spaces)');
+    }
+    if (options.batch !== undefined && (typeof options.batch !== 'object' || options.batch === null)) {
+      check.fail('batch', options.batch, '{ size?: number, interval?: Duration }');
+    }
+    if (typeof options.ttl !== 'function') {
+      assertEntryOptions({ ttl: options.ttl }, `${binding.displayName} @WriteBehind`);
+    }
+    writeBehindQueueOptions(options, binding, undefined);
+  },
+
+  compile(options, binding, { cache, logger, moduleRef }) {
+    const writeBehind = moduleRef.get(WriteBehindOrchestrator, { strict: false });
+    const { queue, ttl } = options;
+    return (invocation) => {
+      // Key, value and tags are worked out before anything is recorded: a bad key must fail the call cleanly.
+      const key = resolveKey(options.key, invocation);
+      const value = options.value ? options.value.apply(invocation.instance, invocation.args) : invocation.args[0];
+      const tags = resolveStrings(options.tags, invocation, 'tags');
+      const entryTtl: Duration | undefined =
+        typeof ttl === 'function' ? ttl.call(invocation.instance, value, ...invocation.args) : ttl;
+      return writeBehind.inKeyOrder(queue, key, async () => {
+        await writeBehind.engine.append(queue, { key, args: invocation.args, value });
+        await cacheNewValue(cache, key, value, { ttl: entryTtl, tags }, { binding, logger, queue });
+        return value;
+      });
+    };
+  },
+};
+
+/** The queue options of a `@WriteBehind`, resolved over the module defaults; errors name `Class.method`. */
+export function writeBehindQueueOptions(
+  options: Options,
+  binding: MethodBinding,
+  moduleOptions: ResolvedCacheModuleOptions | undefined,
+): ResolvedQueueOptions {
+  const defaults = moduleOptions && {
+    batch: { size: moduleOptions.writeBehind.batchSize, interval: moduleOptions.writeBehind.flushIntervalMs },
+    maxAttempts: moduleOptions.writeBehind.maxAttempts,
+  };
+  try {
+    return resolveQueueOptions(options.queue, options, defaults);
+  } catch (error) {
+    if (!(error instanceof CacheConfigError)) throw error;
+    throw new CacheBindingError(binding.displayName, `@WriteBehind ${error.message}`);
+  }
+}
+
+/**
+ * The write is recorded; now the cache. If the cache cannot take the value,
+ * the old entry must not stay visible: evict it, and reads fall back to the
+ * pending overlay until the flusher persisted the write.
+ */
+async function cacheNewValue(
+  cache: Cache,
+  key: string,
+  value: unknown,
+  entry: { ttl: Duration | undefined; tags: string[] },
+  where: { binding: MethodBinding; logger: LoggerService; queue: string },
+): Promise<void> {
+  try {
+    await cache.set(key, value, entry);
+    return;
+  } catch (error) {
+    where.logger.warn(
+      `${where.binding.displayName}: the write is queued, but caching "${key}" failed (${(error as Error).message}); evicting it.`,
+    );
+    try {
+      await cache.delete(key);
+    } catch (evictError) {
+      throw new WriteBehindError(
+        where.queue,
+        `the write of "${key}" is queued and will be persisted, but the cache still holds an older value: ` +
+          `updating and evicting it both failed (${(evictError as Error).message}).`,
+        { cause: error },
+      );
+    }
+  }
+}

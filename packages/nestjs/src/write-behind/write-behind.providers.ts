@@ -1,0 +1,33 @@
+import { createWriteBehind, type Store, type WriteBehind } from '@cachet/core';
+import type { Provider } from '@nestjs/common';
+import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
+import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
+import { CACHE_WRITE_BEHIND } from './write-behind.constants.js';
+import { WriteBehindExplorer } from './write-behind.explorer.js';
+import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
+
+/**
+ * Write-behind on the module's store and namespace: queues live at
+ * `<namespace>:wb:{<queue>}:*` on the module's connection (closed by the
+ * module, after the queues drained). `writeBehind` module options are the
+ * defaults of every queue.
+ */
+export const writeBehindProviders: Provider[] = [
+  {
+    provide: CACHE_WRITE_BEHIND,
+    inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
+    useFactory: (options: ResolvedCacheModuleOptions, store: Store): WriteBehind =>
+      createWriteBehind({
+        store: { queues: store.queues },
+        namespace: options.namespace,
+        serializer: options.cache.serializer,
+        logger: options.cache.logger,
+        flushInterval: options.writeBehind.flushIntervalMs,
+        batchSize: options.writeBehind.batchSize,
+        maxAttempts: options.writeBehind.maxAttempts,
+        drainTimeout: options.writeBehind.drainTimeoutMs,
+      }),
+  },
+  WriteBehindOrchestrator,
+  WriteBehindExplorer,
+];
