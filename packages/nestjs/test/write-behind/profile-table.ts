@@ -21,6 +21,8 @@ export class ProfileTable {
   readonly persisted: Profile[] = [];
   /** Names the database refuses (a CHECK constraint would, in real life). */
   readonly refused = new Set<string>();
+  /** The next this many statements fail as if the database were unreachable. */
+  failNext = 0;
 
   private constructor(
     private readonly db: PGlite,
@@ -80,6 +82,10 @@ export class ProfileTable {
   }
 
   private check(profiles: Profile[]): void {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('connection terminated unexpectedly');
+    }
     const bad = profiles.find((profile) => this.refused.has(profile.name));
     if (bad) throw new Error(`name "${bad.name}" violates profiles_name_check`);
   }
