@@ -27,6 +27,8 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
         'GET /quotes/:symbol',
         'POST /activity',
         'GET /activity/stats',
+        'GET /activity/:id',
+        'GET /products/:id',
         'POST /auth/login',
         'GET /auth/session',
         'POST /auth/logout',

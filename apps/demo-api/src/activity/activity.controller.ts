@@ -1,16 +1,26 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import { CacheService } from '@cachet/nestjs';
 import { randomUUID } from 'node:crypto';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import type { WriteBehindQueueStats } from '@cachet/core';
 import type { ActivityEvent } from './activity-event.js';
-import { ACTIVITY_QUEUE, ActivityQueue } from './activity-queue.js';
-import { ActivityService } from './activity.service.js';
+import { ACTIVITY_QUEUE, ActivityService } from './activity.service.js';
 
 @Controller('activity')
 export class ActivityController {
   constructor(
     private readonly activity: ActivityService,
-    private readonly queue: ActivityQueue,
+    private readonly cache: CacheService,
   ) {}
 
   @Post()
@@ -20,7 +30,7 @@ export class ActivityController {
   )
   async record(@Body() body: unknown): Promise<{ id: string; accepted: true }> {
     const event = parseActivity(body);
-    await this.queue.append(event);
+    await this.activity.record(event);
     return { id: event.id, accepted: true };
   }
 
@@ -29,9 +39,18 @@ export class ActivityController {
   async stats(): Promise<{ persisted: Record<string, number>; queue: WriteBehindQueueStats }> {
     const [persisted, queue] = await Promise.all([
       this.activity.persistedByType(),
-      this.queue.writeBehind.stats(ACTIVITY_QUEUE),
+      this.cache.writeBehindStats(ACTIVITY_QUEUE),
     ]);
     return { persisted, queue };
+  }
+
+  // Declared after 'stats', so /activity/stats is not taken for an id.
+  @Get(':id')
+  @Demonstrates('Read-your-writes: an event still queued for the database is already answered from the cache')
+  async findOne(@Param('id', new ParseUUIDPipe()) id: string): Promise<ActivityEvent> {
+    const event = await this.activity.findOne(id);
+    if (!event) throw new NotFoundException(`activity ${id} not found`);
+    return event;
   }
 }
 

@@ -9,6 +9,8 @@ export function cacheOptions(config: DemoConfig): CacheModuleOptions {
     ttl: '10m',
     maxTtl: '1d',
     lock: { ttl: '5s', wait: '2s' },
+    // Activity events are flushed from their Redis stream every 500 ms, up to 100 per INSERT.
+    writeBehind: { flushInterval: '500ms', batchSize: 100, maxAttempts: 5 },
     rateLimit: {
       // Every route, per client address; registered as a global guard, so it runs before any route guard.
       global: {

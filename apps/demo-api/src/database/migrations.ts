@@ -57,6 +57,14 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (board, player)
       );`,
   },
+  {
+    id: 5,
+    name: 'activity event ids',
+    // Write-behind delivers at least once: the event's own id makes a redelivered insert a no-op.
+    sql: `
+      ALTER TABLE activity ADD COLUMN event_id uuid;
+      CREATE UNIQUE INDEX activity_event_id ON activity (event_id);`,
+  },
 ];
 
 /** Applies, in order, every migration the database has not seen. Returns the names applied. */
