@@ -53,6 +53,7 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
     expect(body.cache.hits).toBeGreaterThanOrEqual(1);
     expect(body.cache.misses).toBeGreaterThanOrEqual(1);
     expect(body.cache.hitRate).toBeGreaterThan(0);
+    expect(body.writeBehind.activity).toMatchObject({ queue: 'activity', deadLetters: 0 });
     expect(body.database.queries).toBe(demo.db.queries.total);
     expect(body.database.byTable.users).toBe(demo.db.queries.of('users'));
   });

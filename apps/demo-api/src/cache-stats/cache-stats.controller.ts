@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import type { CacheStats } from '@cachet/core';
+import type { CacheStats, WriteBehindQueueStats } from '@cachet/core';
+import { ACTIVITY_QUEUE } from '../activity/activity.service.js';
 import { CacheService } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
 interface StatsView {
   cache: CacheStats & { hitRate: number | null };
+  writeBehind: Record<string, WriteBehindQueueStats>;
   database: { queries: number; byTable: Record<string, number> };
 }
 
@@ -17,8 +19,10 @@ export class CacheStatsController {
   ) {}
 
   @Get('stats')
-  @Demonstrates('Hit rate, stampede figures (lease waits, wake-ups, early refreshes) and the queries the database saw')
-  stats(): StatsView {
+  @Demonstrates(
+    'Hit rate, stampede figures (lease waits, wake-ups, early refreshes), write-behind queues, database queries',
+  )
+  async stats(): Promise<StatsView> {
     const stats = this.cache.stats();
     const lookups = stats.hits + stats.misses + stats.staleServes;
     const { total, byTable } = this.db.queries.snapshot();
@@ -27,6 +31,7 @@ export class CacheStatsController {
         ...stats,
         hitRate: lookups === 0 ? null : Number(((stats.hits + stats.staleServes) / lookups).toFixed(4)),
       },
+      writeBehind: { [ACTIVITY_QUEUE]: await this.cache.writeBehindStats(ACTIVITY_QUEUE) },
       database: { queries: total, byTable },
     };
   }
