@@ -34,6 +34,7 @@ export { WriteBehindBatch } from './write-behind/write-behind-batch.decorator.js
 export { WriteBehindOrchestrator } from './write-behind/write-behind.orchestrator.js';
 export { CACHE_WRITE_BEHIND } from './write-behind/write-behind.constants.js';
 export type { WriteBehindItem, DeadLetterView, WriteBehindQueueStats } from '@cachet/core';
+export { WriteBehindError, LockTimeoutError } from '@cachet/core';
 export type { AsyncMethodOf, CacheMethodDecorator, ValueOrArgsFn } from './decorators/cache-method.decorator.js';
 
 // Binder (for decorator kinds built on it)
