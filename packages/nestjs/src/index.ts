@@ -73,3 +73,6 @@ export {
 } from './rate-limit/rate-limit-module.options.js';
 export { ClientAddressResolver, type TrustProxy } from './rate-limit/client-address.js';
 export { RATE_LIMITER, RATE_LIMIT_OPTIONS } from './rate-limit/rate-limit.constants.js';
+
+// Operations
+export { CacheHealthIndicator, type CacheHealthOptions, type CacheHealthResult } from './health/cache-health.indicator.js';
