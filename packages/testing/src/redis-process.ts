@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,8 @@ export async function spawnRedis(
     join(dir, 'redis.log'),
     ...extraArgs,
   ];
-  const child = spawn(binary, args, { stdio: 'ignore', detached: false });
+  const [command, ...prefix] = [...parentDeathPrefix(), binary];
+  const child = spawn(command!, [...prefix, ...args], { stdio: 'ignore', detached: false });
   if (child.pid === undefined) throw new Error(`Could not spawn ${binary} on port ${port}`);
   child.unref();
   const exited = new Promise<never>((_, reject) =>
@@ -67,6 +68,22 @@ export async function spawnRedis(
     throw error;
   }
   return { port, pid: child.pid, dir, child };
+}
+
+let cachedPrefix: string[] | undefined;
+
+/**
+ * On Linux, servers are started through `setpriv --pdeathsig SIGKILL` (util-linux), which execs redis-server
+ * (same pid) with the kernel told to kill it when the process that started it dies — even by SIGKILL or a
+ * crashed jest worker — so no test run can leave a server behind. Elsewhere servers are started directly and
+ * stopped by pid as usual.
+ */
+function parentDeathPrefix(): string[] {
+  if (cachedPrefix === undefined) {
+    const probe = process.platform === 'linux' ? spawnSync('setpriv', ['--pdeathsig', 'SIGKILL', 'true']) : undefined;
+    cachedPrefix = probe && probe.status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL'] : [];
+  }
+  return cachedPrefix;
 }
 
 /** Sends an inline PING until the server answers +PONG. */

@@ -46,3 +46,27 @@ describe('startRedis', () => {
     await expect(attempt).rejects.toThrow(/apt-get install redis-server/);
   });
 });
+
+describe('no orphans', () => {
+  it('a server dies with the process that started it, even when that process is killed with SIGKILL', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const script = fileURLToPath(new URL('./fixtures/start-and-hang.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) =>
+      child.stdout!.once('data', (data: Buffer) => resolve(Number(data.toString()))),
+    );
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    child.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+  });
+});
