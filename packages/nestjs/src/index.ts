@@ -75,4 +75,10 @@ export { ClientAddressResolver, type TrustProxy } from './rate-limit/client-addr
 export { RATE_LIMITER, RATE_LIMIT_OPTIONS } from './rate-limit/rate-limit.constants.js';
 
 // Operations
-export { CacheHealthIndicator, type CacheHealthOptions, type CacheHealthResult } from './health/cache-health.indicator.js';
+export {
+  CacheHealthIndicator,
+  type CacheHealthOptions,
+  type CacheHealthResult,
+} from './health/cache-health.indicator.js';
+export { CacheMetricsModule, type CacheMetricsModuleOptions } from './metrics/cache-metrics.module.js';
+export { CacheMetrics } from './metrics/cache-metrics.js';
