@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { CacheModule } from '@cachet/nestjs';
+import { CacheMetricsModule, CacheModule } from '@cachet/nestjs';
 import { cacheOptions } from './cache/cache-options.factory.js';
 import { CacheStatsModule } from './cache-stats/cache-stats.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -26,6 +26,7 @@ export class AppModule {
         DemoConfigModule.forRoot(config),
         DatabaseModule,
         CacheModule.forRootAsync({ inject: [DEMO_CONFIG], useFactory: cacheOptions }),
+        CacheMetricsModule.forRoot({ path: 'metrics' }),
         CatalogModule,
         HealthModule,
         UsersModule,

@@ -40,6 +40,7 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
         'PATCH /users/:id/fields/:field',
         'GET /reports/prices',
         'GET /cache/stats',
+        'GET /metrics',
       ]),
     );
     for (const entry of body.endpoints) expect(entry.demonstrates).not.toBe('');
@@ -56,6 +57,13 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
     expect(body.writeBehind.activity).toMatchObject({ queue: 'activity', deadLetters: 0 });
     expect(body.database.queries).toBe(demo.db.queries.total);
     expect(body.database.byTable.users).toBe(demo.db.queries.of('users'));
+  });
+
+  it('GET /metrics answers Prometheus text with the cache counters', async () => {
+    await request(demo.server).get('/users/31').expect(200);
+    const { text, headers } = await request(demo.server).get('/metrics').expect(200);
+    expect(headers['content-type']).toContain('text/plain');
+    expect(text).toMatch(new RegExp(`cachet_cache_\\w+\\{[^}]*namespace="${demo.config.namespace}"`));
   });
 
   it('GET /health reports the database and Redis', async () => {

@@ -3,6 +3,12 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DEMONSTRATES } from './demonstrates.decorator.js';
 
+/** Routes the library serves, which carry no `@Demonstrates` of the demo's own. */
+const LIBRARY_ROUTES: Record<string, string> = {
+  'GET /metrics':
+    'CacheMetricsModule: Prometheus counters per namespace and method, write-behind and rate-limit figures',
+};
+
 export interface EndpointEntry {
   method: string;
   path: string;
@@ -40,11 +46,12 @@ export class EndpointCatalog {
         if (typeof handler !== 'function') continue;
         const method = this.reflector.get<RequestMethod | undefined>(METHOD_METADATA, handler);
         if (method === undefined) continue;
-        entries.push({
-          method: RequestMethod[method],
-          path: joinPath(prefix, this.pathOf(handler)),
-          demonstrates: this.reflector.get<string | undefined>(DEMONSTRATES, handler) ?? '',
-        });
+        const route = { method: RequestMethod[method], path: joinPath(prefix, this.pathOf(handler)) };
+        const demonstrates =
+          this.reflector.get<string | undefined>(DEMONSTRATES, handler) ??
+          LIBRARY_ROUTES[`${route.method} ${route.path}`] ??
+          '';
+        entries.push({ ...route, demonstrates });
       }
     }
     return entries;
