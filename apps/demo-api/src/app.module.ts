@@ -5,6 +5,7 @@ import { CacheMetricsModule, CacheModule } from '@cachet/nestjs';
 import { cacheOptions } from './cache/cache-options.factory.js';
 import { CacheStatsModule } from './cache-stats/cache-stats.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DemoConfigModule } from './config/config.module.js';
 import { DEMO_CONFIG, type DemoConfig } from './config/demo-config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         ProfileFieldsModule,
         ReportsModule,
         CacheStatsModule,
+        DashboardModule,
       ],
     };
   }
