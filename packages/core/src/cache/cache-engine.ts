@@ -3,6 +3,7 @@ import { SingleFlight } from '../stampede/single-flight.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
 import { KeySpace } from '../store/key-space.js';
 import type { Store } from '../store/store.js';
+import { CacheEvents } from '../telemetry/cache-events.js';
 import { CacheCounters } from '../telemetry/cache-stats.js';
 import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
@@ -27,7 +28,7 @@ export class StoreUnavailableError extends Error {
 export class CacheEngine {
   readonly breaker: CircuitBreaker;
   readonly codec: ValueCodec;
-  readonly counters = new CacheCounters();
+  readonly counters: CacheCounters;
   readonly singleFlight = new SingleFlight();
   /** Keys whose loader failed recently: serve stale without retrying until this time (stale-if-error). */
   readonly errorBackoffUntil = new Map<string, number>();
@@ -42,11 +43,17 @@ export class CacheEngine {
     readonly options: ResolvedCacheOptions,
     readonly ownsStore: boolean,
   ) {
+    this.counters = new CacheCounters(
+      new CacheEvents((error) =>
+        options.logger.warn(`a cache event listener threw: ${(error as Error)?.message ?? error}`),
+      ),
+    );
     this.breaker = new CircuitBreaker({
       threshold: options.breakerThreshold,
       resetMs: options.breakerResetMs,
       logger: options.logger,
       name: `cache "${options.namespace}"`,
+      onStateChange: (previous, state) => this.counters.breakerChanged(options.namespace, previous, state),
     });
     if (options.l1) {
       this.l1 = new L1Tier(options.l1);
@@ -128,7 +135,7 @@ export class CacheEngine {
         return operation();
       });
     } catch (error) {
-      this.counters.increment(namespace, 'errors');
+      this.counters.increment(namespace, 'errors', 1, { error });
       if (error instanceof BreakerOpenError) throw new StoreUnavailableError(error);
       throw error;
     }

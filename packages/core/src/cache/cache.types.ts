@@ -1,6 +1,7 @@
 import type { Duration } from '../shared/duration.js';
 import type { RedisInput } from '../store/redis-connection.js';
 import type { Store } from '../store/store.js';
+import type { CacheEvents } from '../telemetry/cache-events.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import type { Serializer } from './serializer.js';
 
@@ -128,6 +129,8 @@ export interface Cache {
   deleteMatching(pattern: string): Promise<number>;
   mget<T = unknown>(keys: readonly string[], options?: ReadOptions): Promise<Array<T | undefined>>;
   mset(entries: readonly MsetEntry[]): Promise<void>;
+  /** Every hit, miss, load (with its duration), stale serve, error and breaker change, as events. */
+  readonly events: CacheEvents;
   /** A view of the same store and connection under another namespace. */
   withNamespace(namespace: string): Cache;
   stats(): CacheStats;

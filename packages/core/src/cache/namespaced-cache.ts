@@ -11,6 +11,7 @@ import type {
   ReadOptions,
   SetOptions,
 } from './cache.types.js';
+import type { CacheEvents } from '../telemetry/cache-events.js';
 import { readEntry } from './entry-reader.js';
 import { EntryWriter } from './entry-writer.js';
 import { assertEntryOptions } from './ttl-policy.js';
@@ -40,6 +41,10 @@ export class NamespacedCache implements Cache {
 
   get namespace(): string {
     return this.keySpace.namespace;
+  }
+
+  get events(): CacheEvents {
+    return this.engine.counters.events;
   }
 
   async get<T = unknown>(key: string, options: ReadOptions = {}): Promise<T | undefined> {
@@ -110,7 +115,7 @@ export class NamespacedCache implements Cache {
         this.writer.tagTtlMs(),
       ),
     );
-    this.engine.counters.increment(this.namespace, 'tagInvalidations', tags.length);
+    this.engine.counters.increment(this.namespace, 'tagInvalidations', tags.length, { tags });
     this.engine.changed(this.namespace, { op: 'tags', tags });
   }
 

@@ -17,6 +17,8 @@ export interface CircuitBreakerOptions {
   resetMs: number;
   logger: CacheLogger;
   name: string;
+  /** Told of every state change (closed → open, open → closed), for telemetry. */
+  onStateChange?: (previous: BreakerState, state: BreakerState) => void;
 }
 
 /**
@@ -64,7 +66,9 @@ export class CircuitBreaker {
     this.failures = 0;
     this.probing = false;
     if (this.current !== 'closed') {
+      const previous = this.current;
       this.current = 'closed';
+      this.options.onStateChange?.(previous, 'closed');
       this.options.logger.log(`${this.options.name}: Redis answered again, circuit breaker closed`);
     }
   }
@@ -77,6 +81,7 @@ export class CircuitBreaker {
       this.openedAt = Date.now();
       if (!reopening) {
         this.current = 'open';
+        this.options.onStateChange?.('closed', 'open');
         this.options.logger.warn(
           `${this.options.name}: circuit breaker opened after ${this.failures} consecutive Redis failures ` +
             `(last: ${(error as Error)?.message ?? String(error)}); cached calls go straight to their source ` +

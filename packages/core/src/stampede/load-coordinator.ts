@@ -46,7 +46,7 @@ export class LoadCoordinator {
   fetch<T>(plan: LoadPlan<T>, round = 0): Promise<CacheFetchResult<T>> {
     const local = this.engine.l1Get(this.keySpace.namespace, plan.key, plan.options.l1);
     if (local) {
-      this.engine.counters.increment(this.keySpace.namespace, 'hits');
+      this.engine.counters.increment(this.keySpace.namespace, 'hits', 1, { key: plan.key });
       return Promise.resolve({ value: local.value as T, outcome: 'hit' });
     }
     return this.engine.singleFlight.run(
@@ -101,7 +101,7 @@ export class LoadCoordinator {
     }
 
     if (outcome.state === 'fresh') {
-      engine.counters.increment(namespace, 'hits');
+      engine.counters.increment(namespace, 'hits', 1, { key: plan.key });
       engine.l1Fill(namespace, outcome, plan.options.l1, generation);
       this.maybeRefreshEarly(plan, outcome);
       return settled({ value: outcome.value as T, outcome: 'hit' });
@@ -109,17 +109,17 @@ export class LoadCoordinator {
     if (outcome.state === 'stale') {
       const staleAge = outcome.read.now - outcome.entry!.logicalExpireAt;
       if (staleAge < plan.swrMs) {
-        engine.counters.increment(namespace, 'staleServes');
+        engine.counters.increment(namespace, 'staleServes', 1, { key: plan.key });
         if (outcome.read.lease === 0 || !locking)
           this.refreshInBackground(plan, outcome, outcome.read.lease === 0 ? token : undefined);
         return settled({ value: outcome.value as T, outcome: 'stale' });
       }
       if (staleAge < plan.sieMs && (engine.errorBackoffUntil.get(this.backoffKey(plan.key)) ?? 0) > Date.now()) {
-        engine.counters.increment(namespace, 'staleServes');
+        engine.counters.increment(namespace, 'staleServes', 1, { key: plan.key });
         return settled({ value: outcome.value as T, outcome: 'stale' });
       }
     }
-    engine.counters.increment(namespace, 'misses');
+    engine.counters.increment(namespace, 'misses', 1, { key: plan.key });
     return this.loadUnderLease(plan, outcome, token);
   }
 
@@ -189,10 +189,14 @@ export class LoadCoordinator {
     let value: T;
     try {
       value = await plan.loader();
-      engine.counters.increment(namespace, 'loads');
+      engine.counters.increment(namespace, 'loads', 1, { key: plan.key, durationMs: performance.now() - started });
     } catch (error) {
       clearInterval(extender);
-      engine.counters.increment(namespace, 'loadErrors');
+      engine.counters.increment(namespace, 'loadErrors', 1, {
+        key: plan.key,
+        durationMs: performance.now() - started,
+        error,
+      });
       if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
       return settled(this.staleIfError(plan, before, error));
     }
@@ -263,7 +267,7 @@ export class LoadCoordinator {
     const early = plan.options.earlyRefresh;
     const entry = outcome.entry!;
     if (!early || !shouldRefreshEarly(outcome.read.now, entry.logicalExpireAt, entry.deltaMs, early.beta ?? 1)) return;
-    this.engine.counters.increment(this.keySpace.namespace, 'earlyRefreshes');
+    this.engine.counters.increment(this.keySpace.namespace, 'earlyRefreshes', 1, { key: plan.key });
     this.refreshInBackground(plan, outcome, undefined);
   }
 

@@ -33,6 +33,8 @@ describe('fail-open with Redis really down (guarantee 7)', () => {
   });
 
   it('paused (SIGSTOP): getOrSet keeps returning loader values, the breaker opens, then recovers on resume', async () => {
+    const breakerEvents: string[] = [];
+    cache.events.on('breaker', (event) => breakerEvents.push(`${event.previous}->${event.state}`));
     server.pause();
     const results = [];
     for (let i = 0; i < 20; i++) results.push(await cache.getOrSet(`k${i}`, loader));
@@ -51,6 +53,7 @@ describe('fail-open with Redis really down (guarantee 7)', () => {
     }
     expect(recovered).toBe(true);
     expect(logger.lines.filter((line) => line.includes('breaker closed'))).toHaveLength(1);
+    expect(breakerEvents).toEqual(['closed->open', 'open->closed']);
     const loadsBefore = loads;
     await cache.getOrSet('after', loader);
     expect(loads).toBe(loadsBefore); // cached again

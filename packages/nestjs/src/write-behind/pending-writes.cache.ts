@@ -1,5 +1,6 @@
 import type {
   Cache,
+  CacheEvents,
   CacheFetchResult,
   CacheStats,
   GetOrSetOptions,
@@ -32,11 +33,14 @@ export class PendingWritesCache implements Cache {
     return this.inner.namespace;
   }
 
+  get events(): CacheEvents {
+    return this.inner.events;
+  }
+
   async get<T = unknown>(key: string, options?: ReadOptions): Promise<T | undefined> {
     const cached = await this.inner.get<T>(key, options);
     if (cached !== undefined || !this.overlaid()) return cached;
-    const pending = await this.writeBehind.pendingValue<T>(key);
-    return pending?.op === 'write' ? pending.value : undefined;
+    return this.pendingWrite<T>(key);
   }
 
   set<T>(key: string, value: T, options?: SetOptions): Promise<void> {
@@ -72,11 +76,7 @@ export class PendingWritesCache implements Cache {
     const values = await this.inner.mget<T>(keys, options);
     if (!this.overlaid()) return values;
     return Promise.all(
-      values.map(async (value, index) => {
-        if (value !== undefined) return value;
-        const pending = await this.writeBehind.pendingValue<T>(keys[index]!);
-        return pending?.op === 'write' ? pending.value : undefined;
-      }),
+      values.map(async (value, index) => (value !== undefined ? value : this.pendingWrite<T>(keys[index]!))),
     );
   }
 
@@ -101,8 +101,24 @@ export class PendingWritesCache implements Cache {
   }
 
   private async loadPendingFirst<T>(key: string, loader: () => Promise<T>): Promise<T> {
-    const pending = await this.writeBehind.pendingValue<T>(key);
+    const pending = await this.pendingWrite<T>(key);
     // `@WriteBehind` records writes only; a delete recorded through the engine falls through to the source.
-    return pending?.op === 'write' ? pending.value : loader();
+    return pending !== undefined ? pending : loader();
+  }
+
+  /**
+   * The unpersisted value written under `key`, if any. The overlay lives in Redis, so it shares the cache's
+   * fate: while the breaker is open it is not asked at all, and a failed lookup counts as "none pending" —
+   * a read never fails because Redis did (guarantee 7); it may then see the source's older row until the
+   * queue is flushed.
+   */
+  private async pendingWrite<T>(key: string): Promise<T | undefined> {
+    if (this.inner.stats().breaker === 'open') return undefined;
+    try {
+      const pending = await this.writeBehind.pendingValue<T>(key);
+      return pending?.op === 'write' ? pending.value : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
