@@ -17,9 +17,16 @@ describe('when Redis goes away while the demo runs', () => {
 
   it('keeps answering (HTTP cache and rate limits fail open) and /health says Redis is down', async () => {
     await request(demo.server).get('/products/33').expect(200);
+    await request(demo.server).get('/users/4').expect(200);
     await request(demo.server).get('/health').expect(200);
 
     await redis.kill();
+
+    // Fail-open: @Cacheable returns the database's row (in an app that also has @WriteBehind queues).
+    const usersBefore = demo.db.queries.of('users');
+    const user = await request(demo.server).get('/users/4').expect(200);
+    expect(user.body).toMatchObject({ id: 4, email: 'user4@example.com' });
+    expect(demo.db.queries.of('users')).toBe(usersBefore + 1);
 
     // Fail-open: the interceptor answers from the handler, the global and route limits admit.
     const before = demo.db.queries.of('products');
