@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BreakerOpenError, CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { SingleFlight } from '../stampede/single-flight.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
@@ -35,6 +36,9 @@ export class CacheEngine {
   private readonly wakeRegistries = new Map<string, WakeRegistry>();
   private readonly keySpaces = new Map<string, KeySpace>();
   private readonly warned = new Set<string>();
+  /** Lease tokens: unique per engine (random prefix), cheap per call (a counter). */
+  private readonly tokenPrefix = randomUUID();
+  private tokenCount = 0;
   readonly l1: L1Tier | undefined;
   readonly invalidationBus: InvalidationBus | undefined;
 
@@ -64,6 +68,10 @@ export class CacheEngine {
       serializerFlag: options.serializerFlag,
       compressionThreshold: options.compressionThreshold,
     });
+  }
+
+  leaseToken(): string {
+    return `${this.tokenPrefix}:${++this.tokenCount}`;
   }
 
   keySpace(namespace: string): KeySpace {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CacheEngine } from '../cache/cache-engine.js';
 import type { CacheFetchResult, GetOrSetOptions } from '../cache/cache.types.js';
 import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
@@ -85,7 +84,7 @@ export class LoadCoordinator {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
-    const token = randomUUID();
+    const token = this.engine.leaseToken();
     if (!engine.available()) return settled(await this.loadWithoutStore(plan));
     const generation = engine.l1Generation();
     let outcome: ReadOutcome;
@@ -278,7 +277,7 @@ export class LoadCoordinator {
     const refresh = async (): Promise<Flight<void>> => {
       let token = heldToken;
       if (!token && plan.options.lock !== false) {
-        token = randomUUID();
+        token = this.engine.leaseToken();
         const state = await engine.guard(namespace, () =>
           engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
         );

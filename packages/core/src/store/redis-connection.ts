@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../shared/errors.js';
 
@@ -44,7 +45,36 @@ export class RedisConnection {
 
   static from(input: RedisInput, tuning: ConnectionTuning): RedisConnection {
     if (input instanceof Redis || input instanceof Cluster) return new RedisConnection(input, false);
-    return new RedisConnection(createClient(input, tuning), true);
+    const client = createClient(input, tuning);
+    // Connection errors surface through the commands that fail (and the breaker's one log line per state
+    // change); without a listener ioredis would print a stack trace for every reconnect attempt.
+    client.on('error', () => undefined);
+    return new RedisConnection(client, true);
+  }
+
+  private nextReady: Promise<void> | undefined;
+
+  /**
+   * Resolves when the client is ready, rejects after `timeoutMs`. However many
+   * callers wait, the client carries one 'ready' listener.
+   */
+  ready(timeoutMs: number): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return Promise.resolve();
+    this.nextReady ??= new Promise<void>((resolve) =>
+      client.once('ready', () => {
+        this.nextReady = undefined;
+        resolve();
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis not ready within ${timeoutMs} ms (status: ${client.status})`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([this.nextReady, timeout]).finally(() => clearTimeout(timer));
   }
 
   get isCluster(): boolean {
@@ -88,6 +118,11 @@ export class RedisConnection {
   }
 
   private command(script: LuaScript, variant: '' | 'Buffer' = ''): ScriptCommand {
+    // Standalone: the built-in EVALSHA, so nothing is registered on the client. ioredis copies every
+    // defineCommand script onto each auto-pipelined batch, which every command (even a GET) then pays for.
+    // Cluster keeps defineCommand: auto-pipelining routes a command by its first argument, which for a
+    // defined script is its first key (for EVALSHA it would be the SHA).
+    if (!this.isCluster) return this.evalsha(script, variant);
     if (!this.defined.has(script.name)) {
       const numberOfKeys = script.numberOfKeys >= 0 ? script.numberOfKeys : undefined;
       this.client.defineCommand(script.name, { numberOfKeys, lua: script.lua });
@@ -95,6 +130,27 @@ export class RedisConnection {
     }
     const commands = this.client as unknown as Record<string, ScriptCommand>;
     return commands[script.name + variant]!.bind(this.client);
+  }
+
+  private readonly shas = new Map<string, string>();
+
+  private evalsha(script: LuaScript, variant: '' | 'Buffer'): ScriptCommand {
+    let sha = this.shas.get(script.name);
+    if (!sha) this.shas.set(script.name, (sha = createHash('sha1').update(script.lua).digest('hex')));
+    // ioredis has a Buffer-reply twin of every built-in command (`evalshaBuffer`), missing from its typings.
+    const commands = this.client as unknown as Record<string, ScriptCommand>;
+    const bySha = commands[`evalsha${variant}`]!.bind(this.client);
+    const byText = commands[`eval${variant}`]!.bind(this.client);
+    const fixedKeys = script.numberOfKeys >= 0 ? [script.numberOfKeys] : [];
+    const knownSha = sha;
+    return async (...args) => {
+      try {
+        return await bySha(knownSha, ...fixedKeys, ...args);
+      } catch (error) {
+        if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
+        return byText(script.lua, ...fixedKeys, ...args); // EVAL also loads it for the next EVALSHA
+      }
+    };
   }
 
   /** Every master: one client per node on a cluster, the client itself otherwise. */

@@ -31,24 +31,8 @@ export class RedisStore implements Store {
     return this.connection.client.status === 'ready';
   }
 
-  async ready(timeoutMs: number): Promise<void> {
-    const client = this.connection.client;
-    if (client.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`Redis not ready within ${timeoutMs} ms (status: ${client.status})`));
-      }, timeoutMs);
-      const onReady = () => {
-        cleanup();
-        resolve();
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        client.off('ready', onReady);
-      };
-      client.on('ready', onReady);
-    });
+  ready(timeoutMs: number): Promise<void> {
+    return this.connection.ready(timeoutMs);
   }
 
   close(): Promise<void> {
