@@ -24,7 +24,7 @@ if allowAt > nowUs then
   return refuse(remaining, math.ceil((tat - nowUs) / 1000), math.max(math.ceil((allowAt - nowUs) / 1000), 1))
 end
 local reset = math.ceil((nextTat - nowUs) / 1000)
-redis.call('SET', KEYS[1], nextTat, 'PX', reset)
+redis.call('SET', KEYS[1], nextTat, 'PX', math.max(reset, 1))
 return {1, math.floor((tolerance - (nextTat - nowUs)) / emission + 1e-9), reset, 0}
 `,
 };
