@@ -80,11 +80,20 @@ describe.each<Kind>(['memory', 'redis', 'cluster'])('withLock on %s', (kind) => 
 
   it('waiters are woken by the release message, not by the holder TTL running out', async () => {
     let release!: () => void;
-    const holding = managers[0].withLock('wake', () => new Promise<void>((resolve) => (release = resolve)), {
-      ttl: '20s',
-    });
-    await sleep(50);
+    let held!: () => void;
+    const holderInside = new Promise<void>((resolve) => (held = resolve));
+    const holding = managers[0].withLock(
+      'wake',
+      () => {
+        held();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      { ttl: '20s' },
+    );
+    await holderInside;
     const waiting = managers[1].withLock('wake', () => 'got it', { wait: '15s' });
+    // Release only once the second manager has found the lock busy and had time to subscribe and sleep.
+    while (managers[1].stats().waits === 0) await sleep(5);
     await sleep(200);
     release();
     await holding;
@@ -135,8 +144,13 @@ describe.each<Kind>(['memory', 'redis', 'cluster'])('withLock on %s', (kind) => 
 
   it('throws LockTimeoutError (code E_LOCK_TIMEOUT) when the lock stays busy for `wait`', async () => {
     let release!: () => void;
-    const holding = managers[0].withLock('busy', () => new Promise<void>((resolve) => (release = resolve)));
-    await sleep(20);
+    let held!: () => void;
+    const holderInside = new Promise<void>((resolve) => (held = resolve));
+    const holding = managers[0].withLock('busy', () => {
+      held();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await holderInside; // the first manager really holds it (no guessing with a sleep on a busy machine)
     const error = await managers[1].withLock('busy', () => 'never', { wait: '300ms' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockTimeoutError);
     expect((error as LockTimeoutError).code).toBe('E_LOCK_TIMEOUT');

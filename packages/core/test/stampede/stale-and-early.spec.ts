@@ -48,11 +48,13 @@ describe.each(STORE_KINDS)('single-flight, SWR, stale-if-error, early refresh (%
     const other = await openCache(kind, { namespace: subject.cache.namespace });
     if (kind === 'memory') return other.close();
     let release!: () => void;
-    const slow = subject.cache.getOrSet(
-      'slow',
-      () => new Promise<string>((resolve) => (release = () => resolve('slow'))),
-    );
-    await sleep(50);
+    let loading!: () => void;
+    const loaderStarted = new Promise<void>((resolve) => (loading = resolve));
+    const slow = subject.cache.getOrSet('slow', () => {
+      loading();
+      return new Promise<string>((resolve) => (release = () => resolve('slow')));
+    });
+    await loaderStarted; // the first instance holds the lease and is loading
     const impatient = await other.cache.getOrSet('slow', async () => 'impatient', { lock: { wait: 100 } });
     expect(impatient).toBe('impatient');
     release();

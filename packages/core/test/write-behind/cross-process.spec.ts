@@ -96,50 +96,55 @@ describe('write-behind across processes (guarantee 9)', () => {
     };
   }
 
-  it('kill -9 during the flush: a fresh process drains the queue and every acknowledged write is persisted', async () => {
-    const server: RedisServerHandle = await startRedis({ appendOnly: true });
-    const namespace = uniqueNamespace('crash');
-    const observer = createWriteBehind({ redis: server.url, namespace, logger: recordingLogger() });
-    const table = database('crash_users');
-    await table.create();
-    try {
-      let batchesSeen = 0;
-      const producer = spawnChild(server.url, namespace, 'produce', 500, async (batch, child) => {
-        await table.commit(batch);
-        // The third batch is committed but never confirmed: the process dies between commit and acknowledgement.
-        if (++batchesSeen === 3) child.kill('SIGKILL');
-        else child.send({ type: 'done', id: batch.id });
-      });
-      const acked = await producer.until('acked');
-      expect(acked).toEqual({ type: 'acked', count: 500 });
-      await producer.exited;
-      expect(producer.child.signalCode).toBe('SIGKILL');
-      const depthAfterCrash = (await observer.stats('users')).depth;
-      expect(depthAfterCrash).toBeGreaterThan(0);
+  // Several crash points, so the run covers a crash early, mid-way and late in the backlog.
+  it.each([2, 3, 5])(
+    'kill -9 during the flush (after committing batch %i): a fresh process drains the queue and every acknowledged write is persisted',
+    async (crashAt) => {
+      const server: RedisServerHandle = await startRedis({ appendOnly: true });
+      const namespace = uniqueNamespace('crash');
+      const observer = createWriteBehind({ redis: server.url, namespace, logger: recordingLogger() });
+      const table = database(`crash_users_${crashAt}`);
+      await table.create();
+      try {
+        let batchesSeen = 0;
+        const producer = spawnChild(server.url, namespace, 'produce', 500, async (batch, child) => {
+          await table.commit(batch);
+          // This batch is committed but never confirmed: the process dies between commit and acknowledgement.
+          if (++batchesSeen === crashAt) child.kill('SIGKILL');
+          else child.send({ type: 'done', id: batch.id });
+        });
+        const acked = await producer.until('acked');
+        expect(acked).toEqual({ type: 'acked', count: 500 });
+        await producer.exited;
+        expect(producer.child.signalCode).toBe('SIGKILL');
+        const depthAfterCrash = (await observer.stats('users')).depth;
+        expect(depthAfterCrash).toBeGreaterThan(0);
 
-      const consumer = spawnChild(server.url, namespace, 'consume', 0, async (batch, child) => {
-        await table.commit(batch);
-        child.send({ type: 'done', id: batch.id });
-      });
-      await waitForEmptyQueue(observer, 30_000);
-      consumer.child.send({ type: 'close' });
-      await consumer.exited;
+        const consumer = spawnChild(server.url, namespace, 'consume', 0, async (batch, child) => {
+          await table.commit(batch);
+          child.send({ type: 'done', id: batch.id });
+        });
+        await waitForEmptyQueue(observer, 30_000);
+        consumer.child.send({ type: 'close' });
+        await consumer.exited;
 
-      const rows = await table.rows();
-      const missing = Array.from({ length: 500 }, (_, i) => `user:${i}`).filter((key) => rows.get(key) === undefined);
-      expect(missing).toEqual([]);
-      for (let i = 0; i < 500; i++) expect(rows.get(`user:${i}`)).toBe(`v${i}`);
-      const duplicates = [...table.deliveries.values()].filter((count) => count > 1).length;
-      console.log(
-        `write-behind kill -9: 500 acknowledged, ${500 - depthAfterCrash} persisted before the crash, ` +
-          `${depthAfterCrash} left in the stream, all 500 in the database after recovery; ` +
-          `${duplicates} delivered twice (the batch committed but not acknowledged when the process died)`,
-      );
-    } finally {
-      await observer.close();
-      await server.stop();
-    }
-  }, 60_000);
+        const rows = await table.rows();
+        const missing = Array.from({ length: 500 }, (_, i) => `user:${i}`).filter((key) => rows.get(key) === undefined);
+        expect(missing).toEqual([]);
+        for (let i = 0; i < 500; i++) expect(rows.get(`user:${i}`)).toBe(`v${i}`);
+        const duplicates = [...table.deliveries.values()].filter((count) => count > 1).length;
+        console.log(
+          `write-behind kill -9 after batch ${crashAt}: 500 acknowledged, ${500 - depthAfterCrash} persisted before the crash, ` +
+            `${depthAfterCrash} left in the stream, all 500 in the database after recovery; ` +
+            `${duplicates} delivered twice (the batch committed but not acknowledged when the process died)`,
+        );
+      } finally {
+        await observer.close();
+        await server.stop();
+      }
+    },
+    60_000,
+  );
 
   it('two flushers in two processes share one queue without double-processing', async () => {
     const namespace = uniqueNamespace('pair');
