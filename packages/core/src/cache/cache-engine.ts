@@ -112,8 +112,15 @@ export class CacheEngine {
   }
 
   /** Capture before reading Redis; hand to `l1Fill` (see L1Tier.generation). */
-  l1Generation(): number {
-    return this.l1?.generation ?? 0;
+  l1Generation(namespace: string): number {
+    if (!this.l1 || !this.invalidationBus) return 0;
+    // A read that starts before this instance listens could miss the invalidation of what it reads:
+    // it gets a generation no fill will accept, and starts the subscription for the reads after it.
+    if (!this.invalidationBus.isListening(namespace)) {
+      void this.invalidationBus.listen(namespace).catch(() => undefined);
+      return -1;
+    }
+    return this.l1.generation;
   }
 
   /** After a Redis write succeeded: update this instance's L1 and tell the others. */

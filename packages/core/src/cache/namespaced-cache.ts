@@ -57,7 +57,7 @@ export class NamespacedCache implements Cache {
       return local.value as T;
     }
     if (!this.engine.available()) return this.unavailable(undefined);
-    const generation = this.engine.l1Generation();
+    const generation = this.engine.l1Generation(this.namespace);
     try {
       const outcome = await this.engine.guard(this.namespace, () =>
         readEntry(this.engine, this.keySpace, key, tags, { peekFirst: true }),

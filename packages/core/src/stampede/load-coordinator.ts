@@ -86,7 +86,7 @@ export class LoadCoordinator {
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
     if (!engine.available()) return settled(await this.loadWithoutStore(plan));
-    const generation = engine.l1Generation();
+    const generation = engine.l1Generation(namespace);
     let outcome: ReadOutcome;
     try {
       outcome = await engine.guard(namespace, () =>

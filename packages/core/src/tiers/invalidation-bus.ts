@@ -23,6 +23,7 @@ interface WireMessage {
 export class InvalidationBus {
   readonly origin = randomUUID();
   private readonly subscriptions = new Map<string, Promise<unknown>>();
+  private readonly confirmed = new Set<string>();
   private readonly retry: Array<{ namespace: string; payload: string }> = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private lagTotalMs = 0;
@@ -45,14 +46,21 @@ export class InvalidationBus {
     let subscription = this.subscriptions.get(namespace);
     if (!subscription) {
       subscription = this.bus.subscribe(channel(namespace), (raw) => this.receive(namespace, raw));
-      subscription.catch(() => this.subscriptions.delete(namespace));
+      subscription.then(
+        () => this.confirmed.add(namespace),
+        () => this.subscriptions.delete(namespace),
+      );
       this.subscriptions.set(namespace, subscription);
     }
     return subscription;
   }
 
+  /**
+   * True once Redis has confirmed the subscription. Filling L1 any earlier could
+   * keep a copy whose invalidation was published before we were listening.
+   */
   isListening(namespace: string): boolean {
-    return this.subscriptions.has(namespace);
+    return this.confirmed.has(namespace);
   }
 
   publish(namespace: string, message: BusMessage): void {
