@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { createCache } from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
+import { countingClient } from '../support/counting-client.js';
 
 /** Total commands the server has processed, from INFO commandstats (minus the INFO calls themselves). */
 async function commandCount(admin: Redis): Promise<number> {
@@ -24,13 +25,7 @@ describe('hit cost (guarantee 1)', () => {
   });
 
   it('a hit is one round trip on standalone: sliding refresh and tag validation included', async () => {
-    const client = new Redis(server.url, { enableAutoPipelining: true });
-    const sent: string[] = [];
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command, stream) => {
-      sent.push(command.name);
-      return send(command, stream);
-    };
+    const { client, sent } = countingClient(server.url);
     const cache = createCache({ redis: client, namespace: 'hits', logger: recordingLogger() });
     const options = { ttl: '1m', sliding: true, tags: ['t1', 't2'] } as const;
     await cache.getOrSet('k', async () => ({ v: 1 }), options);
@@ -48,13 +43,7 @@ describe('hit cost (guarantee 1)', () => {
   });
 
   it('a hit of an entry that neither slides nor has a stale window is one plain MGET, no script', async () => {
-    const client = new Redis(server.url, { enableAutoPipelining: true });
-    const sent: string[] = [];
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command, stream) => {
-      sent.push(command.name);
-      return send(command, stream);
-    };
+    const { client, sent } = countingClient(server.url);
     const cache = createCache({ redis: client, namespace: 'plain', logger: recordingLogger() });
     const options = { ttl: '1m', tags: ['t1'] } as const;
     await cache.getOrSet('k', async () => 1, options);

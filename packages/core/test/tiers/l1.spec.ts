@@ -3,18 +3,8 @@ import { createCache, type Cache } from '@cachet/core';
 import { startRedis, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { runFixture } from '../support/child-processes.js';
+import { countingClient } from '../support/counting-client.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
-
-function countingClient(url: string): { client: Redis; sent: string[] } {
-  const client = new Redis(url, { enableAutoPipelining: true });
-  const sent: string[] = [];
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = (command, stream) => {
-    sent.push(command.name);
-    return send(command, stream);
-  };
-  return { client, sent };
-}
 
 /**
  * Reads until the next read is an L1 hit: L1 fills only once this instance's

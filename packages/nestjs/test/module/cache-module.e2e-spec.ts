@@ -155,7 +155,7 @@ describe('CacheModule', () => {
     ['a bad duration', { store: 'memory', ttl: '10 minutes' as '10m' }, /"ttl": "10 minutes"/],
     ['an unknown store', { store: 'disk' as 'memory' }, /"store": "disk".*'redis' or 'memory'/],
     ['no Redis with the Redis store', {}, /"redis": undefined.*store: 'memory'/],
-    ['a Redis address that is not a URL', { redis: 'localhost:6379' }, /"redis": "localhost:6379"/],
+    ['a Redis address that is not a URL', { redis: 'localhost:7777' }, /"redis": "localhost:7777"/],
     ['an unknown option', { store: 'memory', tll: '1h' } as CacheModuleOptions, /"tll": "1h"/],
     ['a namespace with spaces', { store: 'memory', namespace: 'my app' }, /"namespace": "my app"/],
     ['ttl above maxTtl', { store: 'memory', ttl: '2d', maxTtl: '1d' }, /"ttl": "2d".*at most maxTtl/],
