@@ -35,6 +35,12 @@ describe('when Redis goes away while the demo runs', () => {
     await request(demo.server).get('/reports/prices').expect(200);
     expect(demo.db.queries.of('products')).toBe(before + 2);
 
+    // The stats page answers with what it knows: in-process figures, and the queue marked unavailable.
+    const stats = await request(demo.server).get('/cache/stats').expect(200);
+    expect(stats.body.cache.misses).toBeGreaterThan(0);
+    expect(stats.body.writeBehind.activity).toEqual({ unavailable: expect.any(String) });
+    await request(demo.server).get('/dashboard/data').expect(200);
+
     const health = await request(demo.server).get('/health').expect(503);
     expect(health.body.checks.database.status).toBe('up');
     expect(health.body.checks.cache).toMatchObject({ status: 'down', redis: 'down' });

@@ -5,9 +5,12 @@ import { CacheService } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
+/** A queue's figures, or why they are missing (they live in Redis, which may be away). */
+type QueueView = WriteBehindQueueStats | { unavailable: string };
+
 interface StatsView {
   cache: CacheStats & { hitRate: number | null };
-  writeBehind: Record<string, WriteBehindQueueStats>;
+  writeBehind: Record<string, QueueView>;
   database: { queries: number; byTable: Record<string, number> };
 }
 
@@ -31,8 +34,17 @@ export class CacheStatsController {
         ...stats,
         hitRate: lookups === 0 ? null : Number(((stats.hits + stats.staleServes) / lookups).toFixed(4)),
       },
-      writeBehind: { [ACTIVITY_QUEUE]: await this.cache.writeBehindStats(ACTIVITY_QUEUE) },
+      writeBehind: { [ACTIVITY_QUEUE]: await this.queueView(ACTIVITY_QUEUE) },
       database: { queries: total, byTable },
     };
+  }
+
+  /** The in-process figures always answer; the queue's come from Redis, so an outage is reported, not thrown. */
+  private async queueView(queue: string): Promise<QueueView> {
+    try {
+      return await this.cache.writeBehindStats(queue);
+    } catch (error) {
+      return { unavailable: (error as Error).message };
+    }
   }
 }
