@@ -149,7 +149,13 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
         'store-error',
         `instance ${instance.index} (healthy link) saw ${errors.length} Redis error(s), first: ${errors[0]!.message}`,
         undefined,
-        [],
+        run.records
+          .filter(
+            (record) =>
+              record.spec.instance === instance.index &&
+              errors.some((error) => error.at >= record.start && error.at <= record.end + 1),
+          )
+          .slice(0, 12),
       );
     }
   }

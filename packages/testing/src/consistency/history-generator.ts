@@ -54,9 +54,17 @@ export function generateHistory(seed: number, options: GenerateOptions): History
     });
 
   if (profile === 'short-fence') {
-    const { key } = random.pick(plain);
-    const slow = read(key, random.int(0, span / 4), { loaderMs: random.int(1_200, 1_500), loaderFails: false });
-    add({ kind: 'set', instance: instance(), key, at: slow.at + random.int(20, 200) });
+    // A load that outlives the fence of a write made while it ran. Another key of the same tag is written
+    // meanwhile, as a busy app would, so the tag state outlives the fence and the entries stay valid.
+    const { key, tag } = plain[0]!;
+    const slow = read(key, random.int(0, span / 4), {
+      loaderMs: random.int(1_250, 1_450),
+      loaderFails: false,
+      ttlMs: 60_000,
+    });
+    add({ kind: 'set', instance: instance(), key, at: slow.at + random.int(20, 150) });
+    const partner = plain.find((entry) => entry.key !== key && entry.tag === tag);
+    if (partner) add({ kind: 'set', instance: instance(), key: partner.key, at: slow.at + random.int(1_000, 1_100) });
     read(key, 0, { after: slow.id, loaderMs: 0 });
     read(key, 0, { after: slow.id, loaderMs: 0, instance: (slow.instance + 1) % options.instances });
   }
