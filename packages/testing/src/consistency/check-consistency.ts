@@ -23,7 +23,7 @@ export interface CheckConsistencyOptions {
   seed?: number;
   /** Histories in total, spread evenly over the matrix. Default 100. */
   histories?: number;
-  /** Operations per history. Default 14. */
+  /** Operations per history. Default 12. */
   opsPerHistory?: number;
   /** Keys per history (a write-behind key comes on top). Default 3. */
   keys?: number;
@@ -35,7 +35,7 @@ export interface CheckConsistencyOptions {
   faults?: boolean | boolean[];
   /** Include write-behind writes (append, then cache) with read-your-writes and no-loss checks. Default true. */
   writeBehind?: boolean;
-  /** Histories run side by side in each cell. Default 6. */
+  /** Histories run side by side in each cell. Default 8. */
   concurrency?: number;
   /** Share of histories with a 1 s write fence and loads that outlive it. Default 0.03. */
   shortFenceShare?: number;
@@ -51,7 +51,7 @@ export interface CheckConsistencyOptions {
   log?: (line: string) => void;
 }
 
-const DEFAULTS = { histories: 100, opsPerHistory: 14, keys: 3, instances: 3, concurrency: 6 };
+const DEFAULTS = { histories: 100, opsPerHistory: 12, keys: 3, instances: 3, concurrency: 8 };
 
 /**
  * Runs random concurrent histories against real Redis from several cache
@@ -68,6 +68,16 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
   const started = performance.now();
   const servers: { standalone?: RedisServerHandle; cluster?: RedisClusterHandle } = {};
   let index = 0;
+  // A promise rejected with nobody listening would crash the process (and a user's app): record it instead.
+  let current: ModeReport | undefined;
+  const onUnhandled = (reason: unknown): void => {
+    const violation = checkerError(current?.mode ?? 'setup', seed, reason);
+    violation.kind = 'unhandled-rejection';
+    violation.message = `a promise was rejected with no handler: ${(reason as Error)?.stack ?? String(reason)}`;
+    (current?.violations ?? report.violations).push(violation);
+    log(`VIOLATION [unhandled-rejection] ${current?.mode ?? 'setup'}: ${(reason as Error)?.message ?? String(reason)}`);
+  };
+  process.on('unhandledRejection', onUnhandled);
   try {
     for (const [modeIndex, mode] of modes.entries()) {
       const count =
@@ -75,6 +85,7 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
           ? 1
           : Math.floor(total / modes.length) + (modeIndex < total % modes.length ? 1 : 0);
       const modeReport = report.modes[report.modes.push(emptyModeReport(mode)) - 1]!;
+      current = modeReport;
       if (count === 0) continue;
       const modeStarted = performance.now();
       try {
@@ -92,6 +103,7 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
     }
   } finally {
     await Promise.all([servers.standalone?.stop(), servers.cluster?.stop()]).catch(() => undefined);
+    process.off('unhandledRejection', onUnhandled);
   }
   return finishReport(report, performance.now() - started);
 }
@@ -264,6 +276,7 @@ function checkerError(mode: string, seed: number, error: unknown): Violation {
     kind,
     mode,
     historySeed: seed,
+    profile: 'default',
     message: `the checker failed: ${(error as Error)?.stack ?? String(error)}`,
     history: [],
   };

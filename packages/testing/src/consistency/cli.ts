@@ -6,12 +6,12 @@ import { formatReport } from './consistency-report.js';
 
 const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
   --histories N      histories in total, spread over the matrix (default 10000)
-  --ops N            operations per history (default 14)
+  --ops N            operations per history (default 12)
   --seed N           seed of the run (default: random, printed)
   --topology LIST    standalone,cluster (default both)
   --l1 LIST          on,off (default both)
   --faults LIST      on,off (default both)
-  --concurrency N    histories side by side per cell (default 6)
+  --concurrency N    histories side by side per cell (default 32 here)
   --replay SEED      run only the history with this seed, in every selected mode
   --redis HOST:PORT  check against this server instead of a throwaway one
   --cluster LIST     HOST:PORT,... of a Cluster to check against
@@ -64,7 +64,7 @@ const report = await checkConsistency({
   ],
   l1: switches(values.l1),
   faults: switches(values.faults),
-  concurrency: number(values.concurrency),
+  concurrency: number(values.concurrency) ?? 32,
   replay: number(values.replay),
   redis:
     values.redis || values.cluster

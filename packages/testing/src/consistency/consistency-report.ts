@@ -115,7 +115,8 @@ export function formatViolation(violation: Violation): string[] {
     `checkConsistency({ replay: ${violation.historySeed}, topology: '${topology}', ` +
     `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'} })`;
   return [
-    `[${violation.kind}] ${violation.mode}, history seed ${violation.historySeed}`,
+    `[${violation.kind}] ${violation.mode}, history seed ${violation.historySeed}` +
+      (violation.profile === 'short-fence' ? ' (short write fence: maxTtl 1s, lock.ttl 100ms)' : ''),
     `  ${violation.message}`,
     `  replay: ${replay}`,
     ...violation.history.map((line) => `    ${line}`),

@@ -48,6 +48,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       kind,
       mode: settings.mode,
       historySeed: run.spec.seed,
+      profile: run.spec.profile,
       key,
       message,
       history: formatHistory(run, ops, settings.faultWindows),
@@ -194,14 +195,17 @@ function attributeDeliveries(run: HistoryRun, mutation: OpRecord, settings: Chec
   const sender = run.instances[mutation.spec.instance]!;
   if (!sender.origin) return;
   const channel = `${run.namespace}:b`;
-  const fromWall = performance.timeOrigin + mutation.start - 2;
-  const toWall = performance.timeOrigin + mutation.end + 2;
+  // Senders stamp messages with Date.now(); map the mutation's monotonic times onto that clock, with slack.
+  const skew = Date.now() - (performance.timeOrigin + performance.now());
+  const fromWall = performance.timeOrigin + skew + mutation.start - 20;
+  const toWall = performance.timeOrigin + skew + mutation.end + 50;
   const actual = mutation.spec.key ? run.actualKey.get(mutation.spec.key) : undefined;
   const tag = mutation.spec.tag ? `${mutation.spec.tag}@${run.runId}` : '';
   mutation.delivered = {};
   for (const receiver of run.instances) {
     if (receiver.index === mutation.spec.instance) continue;
     let latest: number | undefined;
+    let earliest: number | undefined;
     for (const delivery of receiver.deliveries.get(channel) ?? []) {
       if (delivery.origin !== sender.origin || delivery.sentAt < fromWall || delivery.sentAt > toWall) continue;
       const m = delivery.message;
@@ -211,12 +215,17 @@ function attributeDeliveries(run: HistoryRun, mutation: OpRecord, settings: Chec
           : mutation.spec.kind === 'invalidateTags'
             ? m.op === 'tags' && (m.tags ?? []).includes(tag)
             : m.op === (mutation.spec.kind === 'delete' ? 'delete' : 'set') && (m.keys ?? []).includes(actual!);
-      if (matches && (latest === undefined || delivery.at > latest)) latest = delivery.at;
+      if (!matches) continue;
+      if (latest === undefined || delivery.at > latest) latest = delivery.at;
+      if (earliest === undefined || delivery.at < earliest) earliest = delivery.at;
     }
-    if (latest === undefined) result.undelivered++;
-    else {
+    if (latest === undefined || earliest === undefined) {
+      // Only an instance listening on the channel can hold copies the message should have dropped.
+      if (receiver.deliveries.has(channel)) result.undelivered++;
+    } else {
       mutation.delivered[receiver.index] = latest;
-      result.busLags.push(Math.max(0, latest - mutation.end));
+      // The lag figure uses the first matching delivery: the latest may be a later load's message.
+      result.busLags.push(Math.max(0, earliest - mutation.end));
     }
   }
 }

@@ -97,7 +97,7 @@ export function generateHistory(seed: number, options: GenerateOptions): History
       const warm = read(key, at, { ttlMs: 50, loaderFails: false, ...flavour });
       const burstAt = warm.at + random.int(120, 200);
       const loaderMs = random.int(30, 60);
-      const callers = random.int(2, 4);
+      const callers = random.int(2, 3);
       for (let i = 0; i < options.instances; i++) {
         for (let c = 0; c < callers; c++) {
           read(key, burstAt, { instance: i, loaderMs, loaderFails: false, ttlMs: 60_000, ...flavour });

@@ -70,13 +70,22 @@ export interface OpRecord {
 }
 
 export type ViolationKind =
-  'stale-read' | 'wrong-key' | 'stampede' | 'lost-write-behind' | 'store-error' | 'unexpected-error' | 'checker-error';
+  | 'stale-read'
+  | 'wrong-key'
+  | 'stampede'
+  | 'lost-write-behind'
+  | 'store-error'
+  | 'unexpected-error'
+  | 'unhandled-rejection'
+  | 'checker-error';
 
 export interface Violation {
   kind: ViolationKind;
   /** Matrix cell, e.g. `cluster l1 faults`. */
   mode: string;
   historySeed: number;
+  /** `short-fence`: the history ran with a 1 s write fence and a load outliving it. */
+  profile: Profile;
   key?: string;
   message: string;
   /** The operations that show it, in start order, as replay lines. */
