@@ -218,12 +218,14 @@ async function runMode(
           leaseWaitMs: leaseMs(spec.profile, options, 'wait'),
           faults: mode.faults,
           faultWindows: cell.faultWindows(),
+          stalls: cell.stalls,
         });
         modeReport.histories++;
         modeReport.operations += result.operations;
         modeReport.busLags.push(...result.busLags);
         modeReport.undelivered += result.undelivered;
         modeReport.excused += result.excused;
+        modeReport.unjudgedLoads += result.unjudgedLoads;
         for (const violation of result.violations) {
           modeReport.violations.push(violation);
           log(`VIOLATION [${violation.kind}] ${name}, history seed ${violation.historySeed}: ${violation.message}`);
@@ -254,6 +256,7 @@ function emptyModeReport(mode: CellMode): ModeReport {
     busLags: [],
     undelivered: 0,
     excused: 0,
+    unjudgedLoads: 0,
     faultsInjected: 0,
     durationMs: 0,
   };
