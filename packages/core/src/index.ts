@@ -75,6 +75,8 @@ export type {
   WriteBehindQueueStats,
   PendingRead,
   DeadLetterView,
+  DeadLetterReplay,
+  SupersededDeadLetter,
 } from './write-behind/write-behind.types.js';
 export type {
   QueueStore,
