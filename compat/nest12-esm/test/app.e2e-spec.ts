@@ -1,6 +1,8 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { INestApplication } from '@nestjs/common';
+import * as cachet from '@cachet/nestjs';
 import { testRedisUrl } from '@cachet/testing';
+import { createRequire } from 'node:module';
 import request from 'supertest';
 import { App } from 'supertest/types.js';
 import { AppModule } from './../src/app.module.js';
@@ -68,6 +70,18 @@ describe('AppController (e2e)', () => {
       .expect(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ policy: 'search' });
+  });
+
+  it('import and require() reach one copy of @cachet/nestjs and of Nest', async () => {
+    const require = createRequire(import.meta.url);
+    const required = require('@cachet/nestjs') as typeof cachet;
+    expect(required.CacheModule).toBe(cachet.CacheModule);
+    expect(required.CACHE_INSTANCE).toBe(cachet.CACHE_INSTANCE);
+    const nest = await import('@nestjs/common');
+    expect(require('@nestjs/common')).toHaveProperty(
+      'Injectable',
+      nest.Injectable,
+    );
   });
 
   afterEach(async () => {
