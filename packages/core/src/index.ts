@@ -41,6 +41,8 @@ export type {
   ResolvedRateLimitRule,
   RateLimitResult,
   RateLimitSource,
+  RateLimitCheck,
+  RateLimitBatchResult,
 } from './rate-limit/rate-limit.types.js';
 export type {
   RateLimitAlgorithm,
@@ -48,6 +50,7 @@ export type {
   RateLimitKeys,
   RateLimitConsumeRequest,
   RateLimitOutcome,
+  RateLimitBatchOutcome,
 } from './store/rate-limit.store.js';
 export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
