@@ -4,6 +4,7 @@ export {
   type StartRedisClusterOptions,
   type RedisClusterHandle,
   type ClusterNodeHandle,
+  type ClusterNodeRef,
 } from './start-redis-cluster.js';
 export {
   startRedisSentinel,
