@@ -239,9 +239,12 @@ function readOptions(op: OpSpec, tag: string, maxTtlMs: number): GetOrSetOptions
   };
 }
 
-/** Gives the flushers up to 10 s to persist every appended write; what is missing then counts as lost. */
+/**
+ * Gives the flushers up to 30 s to persist every appended write (a flusher behind a faulty link may need
+ * several visibility timeouts to be replaced); what is missing then counts as lost.
+ */
 async function waitPersisted(source: VersionedSource, appended: Map<string, number>): Promise<void> {
-  const deadline = performance.now() + 10_000;
+  const deadline = performance.now() + 30_000;
   while (performance.now() < deadline) {
     if ([...appended].every(([key, version]) => source.version(key) >= version)) return;
     await sleep(20);
