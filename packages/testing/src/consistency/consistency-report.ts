@@ -124,7 +124,9 @@ export function formatViolation(violation: Violation): string[] {
   const [topology, l1, faults] = violation.mode.split(' ');
   const replay =
     `checkConsistency({ replay: ${violation.historySeed}, topology: '${topology}', ` +
-    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'} })`;
+    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'}` +
+    (violation.ops.length > 0 ? `, replayOps: [${violation.ops.join(', ')}]` : '') +
+    ' })';
   return [
     `[${violation.kind}] ${violation.mode}, history seed ${violation.historySeed}` +
       (violation.profile === 'short-fence' ? ' (short write fence: maxTtl 1s, lock.ttl 100ms)' : ''),

@@ -57,16 +57,22 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       key,
       message,
       history: formatHistory(run, ops, settings.faultWindows),
+      ops: ops.map((op) => op.spec.id).sort((a, b) => a - b),
     });
   };
-  const relevant = (key: string): OpRecord[] =>
-    run.records.filter(
+  // The calls that can bear on a key: its own, those of keys sharing its tag (they keep the tag state alive),
+  // tag invalidations of that tag, and clears.
+  const relevant = (key: string): OpRecord[] => {
+    const tag = run.spec.keys.find((k) => k.key === key)?.tag;
+    const sameTag = new Set(run.spec.keys.filter((k) => k.tag === tag).map((k) => k.key));
+    return run.records.filter(
       (record) =>
         record.spec.key === key ||
         record.spec.kind === 'clear' ||
-        (record.spec.kind === 'invalidateTags' &&
-          run.spec.keys.some((k) => k.key === key && k.tag === record.spec.tag)),
+        (record.spec.kind === 'invalidateTags' && record.spec.tag === tag) ||
+        (record.spec.key !== undefined && sameTag.has(record.spec.key) && record.spec.kind !== 'get'),
     );
+  };
   const faulted = (instance: number, from: number, to: number): boolean =>
     settings.faults && instance === 0 && settings.faultWindows.some((w) => w.start <= to && w.end >= from);
 

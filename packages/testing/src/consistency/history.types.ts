@@ -90,6 +90,8 @@ export interface Violation {
   message: string;
   /** The operations that show it, in start order, as replay lines. */
   history: string[];
+  /** Their ids: `checkConsistency({ replay, replayOps })` runs only these (and the ops they follow). */
+  ops: number[];
 }
 
 /** One fault window on instance 0's link. */
