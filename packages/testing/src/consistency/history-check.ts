@@ -123,6 +123,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       continue;
     }
     const lag = floor.delivered?.[spec.instance];
+    const late = run.records.find((r) => !r.ok && r.issued?.[key] === record.version);
     violation(
       'stale-read',
       `${spec.kind}#${spec.id}("${actual}") on instance ${spec.instance} started ` +
@@ -133,7 +134,10 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
             ? ' (its bus message never arrived)'
             : ` and ${(record.start - lag).toFixed(1)} ms after the bus delivered it`
           : '') +
-        `, and returned v${record.version}`,
+        `, and returned v${record.version}` +
+        (late
+          ? ` — the version of ${late.spec.kind}#${late.spec.id}, which rejected (${late.error}) yet landed after the newer write`
+          : ''),
       key,
       relevant(key),
     );

@@ -182,6 +182,7 @@ export async function runHistory(spec: HistorySpec, context: RunContext): Promis
         return source.withKeys([op.key!], async () => {
           record.start = performance.now();
           const version = source.issue(op.key!);
+          record.issued = { [op.key!]: version };
           const value = { k: key!, v: version };
           await writeBehind.append(queue, { key: key!, args: [runId, op.key!, version], value });
           appended.set(op.key!, Math.max(appended.get(op.key!) ?? 0, version));

@@ -63,6 +63,8 @@ export interface OpRecord {
   loaderError?: boolean;
   /** Versions the mutation wrote to the source, per key. */
   wrote?: Record<string, number>;
+  /** Versions it was about to write (set even when the call then rejected). */
+  issued?: Record<string, number>;
   /** The cache may or may not have applied this write (its instance saw a Redis error or an open breaker meanwhile). */
   indeterminate?: boolean;
   /** Per other instance: when the invalidation bus delivered this mutation there. */
