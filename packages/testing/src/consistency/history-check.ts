@@ -279,14 +279,13 @@ function checkStampede(
     for (let i = 1; i < loads.length; i++) {
       const second = loads[i]!;
       const called = opStart.get(second.op) ?? second.start;
-      const first = loads
-        .slice(0, i)
-        .find(
-          (candidate) =>
-            candidate.end > second.start &&
-            second.start - candidate.start < settings.leaseTtlMs - 20 &&
-            second.start - called < settings.leaseWaitMs - 20,
-        );
+      const first = loads.slice(0, i).find(
+        (candidate) =>
+          candidate.end > second.start &&
+          // The lease may have been taken when the first call read, before its loader started.
+          second.start - (opStart.get(candidate.op) ?? candidate.start) < settings.leaseTtlMs - 20 &&
+          second.start - called < settings.leaseWaitMs - 20,
+      );
       if (!first) continue;
       const from = Math.min(opStart.get(first.op) ?? first.start, called) - 50;
       if (touching.some((m) => m.start <= second.start && m.end >= from)) continue;
