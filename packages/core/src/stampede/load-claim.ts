@@ -3,6 +3,8 @@ import type { ReadOutcome } from '../cache/entry-reader.js';
 import type { EntryWriter } from '../cache/entry-writer.js';
 import type { EntryKeys } from '../store/key-space.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * What a running load holds in Redis and keeps valid until it writes: the
  * lease (when it has it), the write fence it claimed, and the tag state it
@@ -45,7 +47,8 @@ export class LoadClaim {
   /** Keeps lease, fence and tag state alive until `release`. */
   hold(leaseToken: string | undefined, leaseTtlMs: number, holdMs: number): void {
     const every = (ms: number, tick: () => Promise<unknown>) => {
-      const timer = setInterval(() => void tick().catch(() => undefined), ms);
+      // Node fires a longer interval after 1 ms instead: that would turn a once-a-week refresh into a busy loop.
+      const timer = setInterval(() => void tick().catch(() => undefined), Math.min(ms, MAX_TIMER_MS));
       timer.unref();
       this.timers.push(timer);
     };
