@@ -200,8 +200,16 @@ export class LoadCoordinator {
       }
       const { fence, versions } = recordable;
       const deltaMs = performance.now() - started;
-      const write = await engine.guard(namespace, () =>
-        this.writer.writeLoaded(plan.key, value, plan.options, plan.tags, versions, before, fence, leaseToken, deltaMs),
+      const write = await this.writer.writeLoaded(
+        plan.key,
+        value,
+        plan.options,
+        plan.tags,
+        versions,
+        before,
+        fence,
+        leaseToken,
+        deltaMs,
       );
       if (write === 'superseded') return shared;
       if (write === 'written') engine.changed(namespace, { op: 'set', keys: [plan.key] });
