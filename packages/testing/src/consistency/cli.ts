@@ -54,26 +54,37 @@ const address = (value: string): { host: string; port: number } => {
   return { host: host || '127.0.0.1', port: Number(port) };
 };
 
-const report = await checkConsistency({
-  histories: number(values.histories) ?? 10_000,
-  opsPerHistory: number(values.ops),
-  seed: number(values.seed),
-  topology: (values.topology?.split(',').map((item) => item.trim()) as Topology[] | undefined) ?? [
-    'standalone',
-    'cluster',
-  ],
-  l1: switches(values.l1),
-  faults: switches(values.faults),
-  concurrency: number(values.concurrency) ?? 32,
-  replay: number(values.replay),
-  redis:
-    values.redis || values.cluster
-      ? {
-          standalone: values.redis ? address(values.redis) : undefined,
-          cluster: values.cluster ? values.cluster.split(',').map(address) : undefined,
-        }
-      : undefined,
-  log: (line) => console.log(line),
-});
-console.log(`\n${formatReport(report)}`);
-process.exit(report.violations.length > 0 ? 1 : 0);
+async function main(): Promise<number> {
+  const report = await checkConsistency({
+    histories: number(values.histories) ?? 10_000,
+    opsPerHistory: number(values.ops),
+    seed: number(values.seed),
+    topology: (values.topology?.split(',').map((item) => item.trim()) as Topology[] | undefined) ?? [
+      'standalone',
+      'cluster',
+    ],
+    l1: switches(values.l1),
+    faults: switches(values.faults),
+    concurrency: number(values.concurrency) ?? 32,
+    replay: number(values.replay),
+    redis:
+      values.redis || values.cluster
+        ? {
+            standalone: values.redis ? address(values.redis) : undefined,
+            cluster: values.cluster ? values.cluster.split(',').map(address) : undefined,
+          }
+        : undefined,
+    log: (line) => console.log(line),
+  });
+  console.log(`\n${formatReport(report)}`);
+  return report.violations.length > 0 ? 1 : 0;
+}
+
+// The packages are CommonJS, so the run is a promise rather than a top-level await.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

@@ -220,12 +220,15 @@ export class ConsistencyCell {
 /** The same store, with its bus observed: deliveries are recorded after the cache's own handlers ran. */
 function observe(store: RedisStore, instance: CheckedInstance): Store {
   const bus = store.bus;
+  const observing =
+    (channel: string, handler: (raw: string) => void) =>
+    (raw: string): void => {
+      handler(raw);
+      if (channel.endsWith(':b')) record(instance, channel, raw);
+    };
   const observed: MessageBus = {
-    subscribe: (channel, handler) =>
-      bus.subscribe(channel, (raw) => {
-        handler(raw);
-        if (channel.endsWith(':b')) record(instance, channel, raw);
-      }),
+    listen: (channel, handler, onChange) => bus.listen(channel, observing(channel, handler), onChange),
+    subscribe: (channel, handler) => bus.subscribe(channel, observing(channel, handler)),
     publish: (channel, message) => {
       if (channel.endsWith(':b') && !instance.origin) instance.origin = parseWire(message)?.o;
       return bus.publish(channel, message);
