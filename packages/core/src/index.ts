@@ -25,7 +25,7 @@ export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis.store.js';
 export { MemoryStore } from './store/memory.store.js';
 export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis-connection.js';
-export { KeySpace, type EntryKeys } from './store/key-space.js';
+export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
 
 // Rate limits
 export { createRateLimiter, type RateLimiterOptions, type OwnedRateLimiter } from './rate-limit/create-rate-limiter.js';
@@ -41,6 +41,8 @@ export type {
   ResolvedRateLimitRule,
   RateLimitResult,
   RateLimitSource,
+  RateLimitCheck,
+  RateLimitBatchResult,
 } from './rate-limit/rate-limit.types.js';
 export type {
   RateLimitAlgorithm,
@@ -48,6 +50,7 @@ export type {
   RateLimitKeys,
   RateLimitConsumeRequest,
   RateLimitOutcome,
+  RateLimitBatchOutcome,
 } from './store/rate-limit.store.js';
 export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
