@@ -64,7 +64,9 @@ export interface ReplayOutcome {
 /** `moved`; `gone` when the entry was no longer pending; `not-owner` when the token lost the lease. */
 export type DeadLetterMove = 'moved' | 'gone' | 'not-owner';
 
-export type AppendResult = { accepted: true; id: string } | { accepted: false; depth: number };
+export type AppendResult =
+  | { accepted: true; id: string; /** Replicas that acknowledged it, when asked to wait for them. */ replicas?: number }
+  | { accepted: false; depth: number };
 
 /** The overlay's view of a key with an unpersisted write. */
 export type PendingValue = { id: string; op: 'write'; value: Buffer } | { id: string; op: 'delete' };
@@ -86,8 +88,18 @@ export interface QueueDepth {
 export interface QueueStore {
   /** Backs the flusher's ownership lease. */
   readonly locks: LockStore;
-  /** Durable once resolved (XADD returned); refused (not written) when the queue holds `maxPending`. */
-  append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult>;
+  /**
+   * Durable once resolved (XADD returned); refused (not written) when the
+   * queue holds `maxPending`. With `replication`, also waits (same round trip)
+   * until that many replicas acknowledged it or `timeoutMs` passed, and says
+   * how many did in `replicas`.
+   */
+  append(
+    keys: QueueKeys,
+    entry: QueueAppend,
+    maxPending: number,
+    replication?: { replicas: number; timeoutMs: number },
+  ): Promise<AppendResult>;
   /*
    * The flusher's calls below take the token of its owner lease (`keys.owner`)
    * and do nothing unless that token still holds it, atomically with the

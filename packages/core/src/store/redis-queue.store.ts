@@ -46,21 +46,37 @@ export class RedisQueueStore implements QueueStore {
     this.locks = locks ?? new RedisLockStore(connection);
   }
 
-  async append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult> {
-    const [accepted, value] = await this.connection.run<[number, string | number]>(
-      queueAppendScript,
-      [keys.stream, keys.pending, keys.newest],
-      [
-        maxPending,
-        entry.key,
-        entry.op === 'delete' ? 'd' : 'w',
-        entry.args,
-        entry.value ?? '',
-        entry.value ? '1' : '0',
-        QUEUE_GROUP,
-      ],
-    );
-    return accepted === 1 ? { accepted: true, id: String(value) } : { accepted: false, depth: Number(value) };
+  async append(
+    keys: QueueKeys,
+    entry: QueueAppend,
+    maxPending: number,
+    replication?: { replicas: number; timeoutMs: number },
+  ): Promise<AppendResult> {
+    const scriptKeys = [keys.stream, keys.pending, keys.newest];
+    const args = [
+      maxPending,
+      entry.key,
+      entry.op === 'delete' ? 'd' : 'w',
+      entry.args,
+      entry.value ?? '',
+      entry.value ? '1' : '0',
+      QUEUE_GROUP,
+    ];
+    let reply: [number, string | number];
+    let replicas: number | undefined;
+    if (replication) {
+      ({ reply, replicas } = await this.connection.runAndWait<[number, string | number]>(
+        queueAppendScript,
+        scriptKeys,
+        args,
+        replication.replicas,
+        replication.timeoutMs,
+      ));
+    } else {
+      reply = await this.connection.run<[number, string | number]>(queueAppendScript, scriptKeys, args);
+    }
+    const [accepted, value] = reply;
+    return accepted === 1 ? { accepted: true, id: String(value), replicas } : { accepted: false, depth: Number(value) };
   }
 
   async readNew(
