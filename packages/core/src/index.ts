@@ -129,6 +129,7 @@ export {
   RateLimitExceededError,
   RateLimitUnavailableError,
   WriteBehindError,
+  WriteBehindNotReplicatedError,
   ErrorCodes,
   type ErrorCode,
 } from './shared/errors.js';

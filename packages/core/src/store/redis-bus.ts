@@ -175,7 +175,8 @@ export class RedisBus implements MessageBus {
     });
     subscriber.on('close', () => {
       this.epoch++;
-      if (this.confirmed.size === 0) return;
+      // ioredis emits on the next tick: by then a deliberate quit already shows as 'end'.
+      if (this.confirmed.size === 0 || subscriber.status === 'end') return;
       this.confirmed.clear();
       this.lostConnection = true;
       for (const set of this.channels.values()) for (const listener of set) this.mark(listener, false);

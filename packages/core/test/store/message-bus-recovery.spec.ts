@@ -113,4 +113,43 @@ describe('message bus after a refused SUBSCRIBE', () => {
       await Promise.all(caches.map((cache) => cache.close()));
     }
   }, 90_000);
+
+  it('subscribes every channel again after a lost connection, with one log line each way', async () => {
+    const logger = recordingLogger();
+    const namespace = uniqueNamespace('bus');
+    const locks = createLockManager({ redis: redis.url, namespace, logger });
+    const cache = createCache({ redis: redis.url, namespace, l1: { maxEntries: 100, ttl: '1m' }, logger });
+    const l1Fills = async () => {
+      const before = cache.stats().l1Hits;
+      const deadline = Date.now() + 20_000;
+      while (cache.stats().l1Hits === before && Date.now() < deadline) {
+        await cache.getOrSet('k', async () => 'v', { ttl: '1m' });
+        await sleep(20);
+      }
+      return cache.stats().l1Hits > before;
+    };
+    const wokenByMessage = async () => {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const before = locks.stats().wakeUps;
+        await contended(locks, 'job', 200);
+        if (locks.stats().wakeUps > before) return true;
+      }
+      return false;
+    };
+    try {
+      expect(await wokenByMessage()).toBe(true);
+      expect(await l1Fills()).toBe(true);
+      await redis.kill();
+      await redis.restart();
+      expect(await wokenByMessage()).toBe(true);
+      expect(await l1Fills()).toBe(true);
+    } finally {
+      await locks.close();
+      await cache.close();
+    }
+    // Each of the two connections (the lock manager's, the cache's) lost its bus once and got it back once.
+    expect(logger.lines.filter((line) => line.includes('message bus down'))).toHaveLength(2);
+    expect(logger.lines.filter((line) => line.includes('message bus listening again'))).toHaveLength(2);
+  }, 90_000);
 });
