@@ -13,7 +13,16 @@ export interface ValueCodecOptions {
   serializerFlag: number;
   /** Compress payloads of at least this many bytes; `Infinity` disables. */
   compressionThreshold: number;
+  /**
+   * The entry size limit (bytes, after compression). A serialized payload over
+   * `COMPRESSION_RATIO_LIMIT` times this is left uncompressed, so the writer
+   * refuses it by size without spending CPU on compressing it first.
+   */
+  maxValueSize?: number;
 }
+
+/** No realistic payload deflates better than this; beyond it, compressing a value cannot make it fit. */
+export const COMPRESSION_RATIO_LIMIT = 32;
 
 const FORMAT_FLAGS = EntryFlags.json | EntryFlags.custom;
 
@@ -32,7 +41,8 @@ export class ValueCodec {
       throw new SerializationError(key, (error as Error).message, { cause: error });
     }
     let flags = this.options.serializerFlag;
-    if (payload.length >= this.options.compressionThreshold) {
+    const hopeless = payload.length > (this.options.maxValueSize ?? Infinity) * COMPRESSION_RATIO_LIMIT;
+    if (payload.length >= this.options.compressionThreshold && !hopeless) {
       payload = deflateRawSync(payload);
       flags |= EntryFlags.compressed;
     }
