@@ -74,12 +74,21 @@ function assertSerializable(key: string, value: unknown, path = 'value', seen = 
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return;
   seen.add(value as object);
   if (value instanceof Map) {
-    for (const [k, v] of value) assertSerializable(key, v, `${path}.get(${String(k)})`, seen);
+    for (const [k, v] of value) assertSerializable(key, v, `${path}.get(${label(k)})`, seen);
   } else if (value instanceof Set) {
     for (const item of value) assertSerializable(key, item, `${path} item`, seen);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => assertSerializable(key, item, `${path}[${i}]`, seen));
   } else {
     for (const [k, v] of Object.entries(value as object)) assertSerializable(key, v, `${path}.${k}`, seen);
+  }
+}
+
+/** A map key for a message: objects without a prototype (or a throwing `toString`) have no string form. */
+function label(mapKey: unknown): string {
+  try {
+    return String(mapKey);
+  } catch {
+    return `<${typeof mapKey}>`;
   }
 }

@@ -88,6 +88,11 @@ describe.each(STORE_KINDS)('values and keys (%s)', (kind) => {
     }
   });
 
+  it('names a map entry holding a function even when its key has no string form', async () => {
+    const value = new Map([[Object.create(null) as object, () => 1]]);
+    await expect(subject.cache.set('map', value)).rejects.toBeInstanceOf(SerializationError);
+  });
+
   it.each(['', 'user:undefined', 'null', 'x:[object Object]'])('rejects the key %p with CacheKeyError', async (key) => {
     await expect(subject.cache.get(key)).rejects.toBeInstanceOf(CacheKeyError);
     await expect(subject.cache.getOrSet(key, async () => 1)).rejects.toThrow(CacheKeyError);
