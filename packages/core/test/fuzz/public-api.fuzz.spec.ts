@@ -6,7 +6,7 @@ import {
   type LockManager,
   type OwnedRateLimiter,
 } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
 import { uniqueNamespace } from '../support/stores.js';
 
@@ -160,15 +160,16 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
  * public API give a result or a typed Cachet error — never a crash, an untyped error, a Redis error, or an open
  * breaker. Bounded in time; FUZZ_SEED replays a run.
  */
-describe('fuzzing the public API with hostile input (standalone Redis)', () => {
+describe.each(['redis', 'cluster'] as const)('fuzzing the public API with hostile input (%s)', (kind) => {
   let subject: CacheFixture;
   let limiter: OwnedRateLimiter;
   let locks: LockManager;
 
   beforeAll(async () => {
     const namespace = uniqueNamespace('fuzz');
-    subject = await openCache('redis', { namespace, logger: recordingLogger(), breaker: { threshold: 3 } });
-    const shared = { redis: testRedisUrl(), namespace, logger: recordingLogger(), commandTimeout: '2s' } as const;
+    subject = await openCache(kind, { namespace, logger: recordingLogger(), breaker: { threshold: 3 } });
+    const redis = kind === 'redis' ? testRedisUrl() : { cluster: testClusterNodes() };
+    const shared = { redis, namespace, logger: recordingLogger(), commandTimeout: '2s' } as const;
     limiter = createRateLimiter({ ...shared, breaker: { threshold: 3 } });
     locks = createLockManager(shared);
   });
@@ -226,7 +227,7 @@ describe('fuzzing the public API with hostile input (standalone Redis)', () => {
           expect(limiter.stats().storeErrors).toBe(0);
         }
       }),
-      { seed, numRuns: 400, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false, endOnFailure: true },
+      { seed, numRuns: 400, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false, endOnFailure: true },
     );
     // The input must not be so hostile that nothing gets through: every operation succeeded many times.
     for (const op of OPS) expect([op, succeeded.get(op) ?? 0]).toEqual([op, expect.any(Number)]);
