@@ -25,7 +25,7 @@ export type { Serializer } from './cache/serializer.js';
 export { msgpackSerializer, jsonSerializer } from './cache/serializers.js';
 
 // Store
-export type { Store, MessageBus, MessageHandler } from './store/store.js';
+export type { Store, MessageBus, MessageHandler, BusSubscription } from './store/store.js';
 export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis.store.js';
 export { MemoryStore } from './store/memory.store.js';
@@ -46,6 +46,8 @@ export type {
   ResolvedRateLimitRule,
   RateLimitResult,
   RateLimitSource,
+  RateLimitCheck,
+  RateLimitBatchResult,
 } from './rate-limit/rate-limit.types.js';
 export type {
   RateLimitAlgorithm,
@@ -53,6 +55,7 @@ export type {
   RateLimitKeys,
   RateLimitConsumeRequest,
   RateLimitOutcome,
+  RateLimitBatchOutcome,
 } from './store/rate-limit.store.js';
 export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
@@ -80,6 +83,8 @@ export type {
   WriteBehindQueueStats,
   PendingRead,
   DeadLetterView,
+  DeadLetterReplay,
+  SupersededDeadLetter,
 } from './write-behind/write-behind.types.js';
 export type {
   QueueStore,

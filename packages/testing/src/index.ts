@@ -4,6 +4,7 @@ export {
   type StartRedisClusterOptions,
   type RedisClusterHandle,
   type ClusterNodeHandle,
+  type ClusterNodeRef,
 } from './start-redis-cluster.js';
 export {
   startRedisSentinel,
@@ -25,3 +26,30 @@ export {
   type ClusterNodeAddress,
   type SharedTestServers,
 } from './test-servers.js';
+export {
+  startFaultProxy,
+  type StartFaultProxyOptions,
+  type FaultProxy,
+  type FaultProxyTarget,
+  type FaultProxyStats,
+} from './consistency/fault-proxy.js';
+export {
+  startClusterFaultProxy,
+  type ClusterFaultProxy,
+  type ClusterNatMap,
+} from './consistency/cluster-fault-proxy.js';
+export {
+  checkConsistency,
+  assertConsistent,
+  ConsistencyViolationError,
+  type CheckConsistencyOptions,
+} from './consistency/check-consistency.js';
+export {
+  formatReport,
+  formatViolation,
+  type ConsistencyReport,
+  type ModeReport,
+  type BusLagSummary,
+} from './consistency/consistency-report.js';
+export type { Violation, ViolationKind } from './consistency/history.types.js';
+export type { Topology } from './consistency/consistency-cell.js';
