@@ -16,7 +16,13 @@ import { runHistory } from './history-runner.js';
 import type { HistorySpec, Profile, Violation, ViolationKind } from './history.types.js';
 import { historySeed } from './seeded-random.js';
 import type { VersionedSource } from './versioned-source.js';
-import { emptyReport, finishReport, type ConsistencyReport, type ModeReport } from './consistency-report.js';
+import {
+  emptyReport,
+  finishReport,
+  formatReport,
+  type ConsistencyReport,
+  type ModeReport,
+} from './consistency-report.js';
 
 export interface CheckConsistencyOptions {
   /** Seed of the whole run (each history derives its own); random when omitted, and always reported. */
@@ -110,7 +116,6 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
 
 /** `checkConsistency`, throwing an error that lists every violation (with replay lines) when there is one. */
 export async function assertConsistent(options: CheckConsistencyOptions = {}): Promise<ConsistencyReport> {
-  const { formatReport } = await import('./consistency-report.js');
   const report = await checkConsistency(options);
   if (report.violations.length > 0) throw new ConsistencyViolationError(formatReport(report));
   return report;
@@ -218,12 +223,14 @@ async function runMode(
           leaseWaitMs: leaseMs(spec.profile, options, 'wait'),
           faults: mode.faults,
           faultWindows: cell.faultWindows(),
+          stalls: cell.stalls,
         });
         modeReport.histories++;
         modeReport.operations += result.operations;
         modeReport.busLags.push(...result.busLags);
         modeReport.undelivered += result.undelivered;
         modeReport.excused += result.excused;
+        modeReport.unjudgedLoads += result.unjudgedLoads;
         for (const violation of result.violations) {
           modeReport.violations.push(violation);
           log(`VIOLATION [${violation.kind}] ${name}, history seed ${violation.historySeed}: ${violation.message}`);
@@ -254,6 +261,7 @@ function emptyModeReport(mode: CellMode): ModeReport {
     busLags: [],
     undelivered: 0,
     excused: 0,
+    unjudgedLoads: 0,
     faultsInjected: 0,
     durationMs: 0,
   };

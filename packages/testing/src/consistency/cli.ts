@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConsistency } from './check-consistency.js';
 import type { Topology } from './consistency-cell.js';
@@ -15,6 +16,7 @@ const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
   --replay SEED      run only the history with this seed, in every selected mode
   --redis HOST:PORT  check against this server instead of a throwaway one
   --cluster LIST     HOST:PORT,... of a Cluster to check against
+  --json FILE        also write the whole report (every violation) as JSON
 Exits 1 when a violation is found.`;
 
 const { values } = parseArgs({
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     replay: { type: 'string' },
     redis: { type: 'string' },
     cluster: { type: 'string' },
+    json: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -77,6 +80,14 @@ async function main(): Promise<number> {
     log: (line) => console.log(line),
   });
   console.log(`\n${formatReport(report)}`);
+  if (values.json) {
+    const { modes, ...totals } = report;
+    const json = {
+      ...totals,
+      modes: modes.map(({ busLags, ...mode }) => ({ ...mode, busLagSamples: busLags.length })),
+    };
+    writeFileSync(values.json, JSON.stringify(json, null, 2));
+  }
   return report.violations.length > 0 ? 1 : 0;
 }
 

@@ -23,6 +23,8 @@ export interface ModeReport {
   undelivered: number;
   /** Older reads explained by a write whose cache update may have failed (its instance saw Redis fail). */
   excused: number;
+  /** Concurrent loads not judged because the checker's event loop stalled (a starved machine). */
+  unjudgedLoads: number;
   faultsInjected: number;
   durationMs: number;
 }
@@ -36,6 +38,7 @@ export interface ConsistencyReport {
   modes: ModeReport[];
   busLag: BusLagSummary;
   excused: number;
+  unjudgedLoads: number;
   durationMs: number;
 }
 
@@ -49,6 +52,7 @@ export function emptyReport(seed: number): ConsistencyReport {
     modes: [],
     busLag: { samples: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, undelivered: 0 },
     excused: 0,
+    unjudgedLoads: 0,
     durationMs: 0,
   };
 }
@@ -59,6 +63,7 @@ export function finishReport(report: ConsistencyReport, durationMs: number): Con
     report.histories += mode.histories;
     report.operations += mode.operations;
     report.excused += mode.excused;
+    report.unjudgedLoads += mode.unjudgedLoads;
     report.busLag.undelivered += mode.undelivered;
     report.violations.push(...mode.violations);
     for (const lag of mode.busLags) lags.push(lag);
@@ -101,6 +106,9 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
     lines.push(
       `  ${report.excused} older reads explained by a write whose cache update may have failed (Redis error on its link)`,
     );
+  }
+  if (report.unjudgedLoads > 0) {
+    lines.push(`  ${report.unjudgedLoads} concurrent loads not judged: the checker's event loop stalled meanwhile`);
   }
   const kinds = Object.entries(report.byKind).map(([kind, count]) => `${kind}: ${count}`);
   if (kinds.length > 0) lines.push(`  by kind: ${kinds.join(', ')}`);
