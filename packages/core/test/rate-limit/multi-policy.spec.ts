@@ -10,7 +10,8 @@ import {
   type RateLimitResult,
   type RateLimitRule,
 } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { Cluster, type Redis } from 'ioredis';
+import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { clusterSlot } from '../../src/store/cluster-slot.js';
 import { countingClient } from '../support/counting-client.js';
 import { openStore, STORE_KINDS, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
@@ -52,14 +53,14 @@ function expectIdle(kind: StoreKind, result: RateLimitResult, remaining: number)
   else expect(result).toMatchObject({ allowed: true, remaining, retryAfterMs: 0, source: 'store' });
 }
 
-/** A subject whose keys land in the same Cluster slot as `other`'s (found by trying suffixes). */
-function sameSlotSubject(namespace: string, algorithm: RateLimitAlgorithm, other: string, prefix: string): string {
-  const keys = new KeySpace(namespace);
-  const target = clusterSlot(keys.rateLimit(algorithm, other).state);
-  for (let i = 0; ; i++) {
-    const subject = `${prefix}:${i}`;
-    if (clusterSlot(keys.rateLimit(algorithm, subject).state) === target) return subject;
+/** Script calls the masters have run (EVALSHA and EVAL), from INFO commandstats. */
+async function scriptCalls(masters: Redis[]): Promise<number> {
+  let total = 0;
+  for (const master of masters) {
+    const info = await master.info('commandstats');
+    for (const match of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)) total += Number(match[2]);
   }
+  return total;
 }
 
 describe.each(STORE_KINDS)('several policies on one request are atomic (guarantee 10): %s', (kind) => {
@@ -224,20 +225,72 @@ describe('consumeAll round trips (guarantee 10)', () => {
     await client.quit();
   });
 
-  it('cluster: policies whose keys share a slot are one atomic script, exact under concurrency', async () => {
+  it('cluster: checks given one slot are one script per request, exact under concurrency', async () => {
     const { limiters, namespace, close } = instances('cluster', 3);
+    const cluster = new Cluster(testClusterNodes());
     try {
+      await cluster.ping();
+      const masters = cluster.nodes('master');
       const wide: RateLimitRule = { limit: 10, window: HOUR, algorithm: 'sliding-log' };
-      const tight: RateLimitRule = { limit: 3, window: HOUR, algorithm: 'sliding-log' };
-      const partner = sameSlotSubject(namespace, 'sliding-log', 'tight:s', 'wide');
+      const tight: RateLimitRule = { limit: 3, window: HOUR, algorithm: 'token-bucket' };
       const checks = [
-        { subject: partner, rule: wide },
-        { subject: 'tight:s', rule: tight },
+        { subject: 'wide:ip:1.2.3.4', rule: wide, slot: 'ip:1.2.3.4' },
+        { subject: 'tight:ip:1.2.3.4', rule: tight, slot: 'ip:1.2.3.4' },
       ];
+      const keys = new KeySpace(namespace);
+      expect(clusterSlot(keys.rateLimit('sliding-log', 'wide:ip:1.2.3.4', 'ip:1.2.3.4').state)).toBe(
+        clusterSlot(keys.rateLimit('token-bucket', 'tight:ip:1.2.3.4', 'ip:1.2.3.4').state),
+      );
+      await limiters[0]!.consumeAll(checks); // loads the script on its node
+      const before = await scriptCalls(masters);
       const results = await Promise.all(Array.from({ length: 200 }, (_, i) => consumeAll(limiters[i % 3]!, checks)));
-      expect(results.filter((result) => result.allowed)).toHaveLength(3);
-      expect((await limiters[0]!.consume(partner, wide)).remaining).toBe(10 - 3 - 1);
+      expect(await scriptCalls(masters)).toBe(before + 200);
+      expect(results.filter((result) => result.allowed)).toHaveLength(2);
+      expect((await limiters[0]!.consume('wide:ip:1.2.3.4', wide, { slot: 'ip:1.2.3.4' })).remaining).toBe(10 - 3 - 1);
+      // reset finds the same keys when given the same slot.
+      await limiters[1]!.reset('tight:ip:1.2.3.4', tight, { slot: 'ip:1.2.3.4' });
+      expect((await limiters[2]!.consumeAll(checks)).allowed).toBe(true);
     } finally {
+      await cluster.quit();
+      await close();
+    }
+  });
+
+  it('cluster: checks in different slots are asked in turn, the tighter first, refunded when a later one refuses', async () => {
+    const { limiters, namespace, close } = instances('cluster', 1);
+    const cluster = new Cluster(testClusterNodes());
+    try {
+      await cluster.ping();
+      const masters = cluster.nodes('master');
+      const wide: RateLimitRule = { limit: 10, window: HOUR, algorithm: 'fixed-window' };
+      const tight: RateLimitRule = { limit: 3, window: HOUR, algorithm: 'fixed-window' };
+      const keys = new KeySpace(namespace);
+      expect(clusterSlot(keys.rateLimit('fixed-window', 'wide:x').state)).not.toBe(
+        clusterSlot(keys.rateLimit('fixed-window', 'tight:x').state),
+      );
+      const checks = [
+        { subject: 'wide:x', rule: wide },
+        { subject: 'tight:x', rule: tight },
+      ];
+      await limiters[0]!.consumeAll(checks); // loads the scripts
+      let before = await scriptCalls(masters);
+      await limiters[0]!.consumeAll(checks); // tight admits, then wide admits: two scripts
+      expect(await scriptCalls(masters)).toBe(before + 2);
+      await limiters[0]!.consumeAll(checks); // tight is now full
+      before = await scriptCalls(masters);
+      expect((await limiters[0]!.consumeAll(checks)).allowed).toBe(false); // tight refuses: wide is never asked
+      expect(await scriptCalls(masters)).toBe(before + 1);
+      // The wide policy refuses now (7 more of its units): the tight one is asked, admits, and is refunded.
+      await limiters[0]!.reset('tight:x', tight);
+      await limiters[0]!.consume('wide:x', wide, { cost: 7 });
+      before = await scriptCalls(masters);
+      const refused = await limiters[0]!.consumeAll(checks);
+      expect(await scriptCalls(masters)).toBe(before + 3); // tight, wide, the refund of tight
+      expect(refused.allowed).toBe(false);
+      expect(refused.results[1]).toMatchObject({ allowed: true, remaining: 3 });
+      expect((await limiters[0]!.consume('tight:x', tight)).remaining).toBe(2);
+    } finally {
+      await cluster.quit();
       await close();
     }
   });
