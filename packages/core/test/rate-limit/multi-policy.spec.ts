@@ -3,6 +3,8 @@ import {
   MemoryStore,
   RedisConnection,
   RedisStore,
+  type RateLimitConsumeRequest,
+  type RedisRateLimitStore,
   type RateLimitAlgorithm,
   type RateLimitBatchResult,
   type RateLimitCheck,
@@ -14,7 +16,14 @@ import { Cluster, type Redis } from 'ioredis';
 import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { clusterSlot } from '../../src/store/cluster-slot.js';
 import { countingClient } from '../support/counting-client.js';
-import { openStore, STORE_KINDS, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
+import {
+  openStore,
+  sleep,
+  STORE_KINDS,
+  uniqueNamespace,
+  type StoreFixture,
+  type StoreKind,
+} from '../support/stores.js';
 import { limiterOn } from './limiters.js';
 
 const ALGORITHMS: RateLimitAlgorithm[] = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket'];
@@ -293,5 +302,58 @@ describe('consumeAll round trips (guarantee 10)', () => {
       await cluster.quit();
       await close();
     }
+  });
+});
+
+describe.each(['redis', 'cluster'] as const)('refunds never give back what no longer counts: %s', (kind) => {
+  let fixture: StoreFixture;
+  let store: RedisRateLimitStore;
+  let keys: KeySpace;
+  beforeAll(() => {
+    fixture = openStore(kind);
+    store = (fixture.store as RedisStore).rateLimits;
+    keys = new KeySpace(uniqueNamespace('rlr'));
+  });
+  afterAll(() => fixture.close());
+
+  const request = (subject: string, algorithm: RateLimitAlgorithm, windowMs: number): RateLimitConsumeRequest => ({
+    keys: keys.rateLimit(algorithm, subject),
+    algorithm,
+    limit: 5,
+    windowMs,
+    cost: 1,
+    blockMs: 0,
+    burst: 5,
+  });
+  const client = () => (fixture.store as RedisStore).connection.client;
+
+  it('fixed-window: a refund after its window ended leaves the new window alone', async () => {
+    const old = request('fw', 'fixed-window', 300);
+    const { receipts } = await store.consumeAll([old]);
+    await sleep(400);
+    await store.consumeAll([old]); // opens a new window: 1 unit
+    await store.refund([old], receipts!);
+    expect(await client().get(old.keys.state)).toBe('1');
+    // Within its window a refund gives its unit back.
+    const again = await store.consumeAll([old]);
+    await store.refund([old], again.receipts!);
+    expect(await client().get(old.keys.state)).toBe('1');
+  });
+
+  it('sliding-window: a refund two windows late changes nothing', async () => {
+    const req = request('sw', 'sliding-window', 200);
+    const { receipts } = await store.consumeAll([req]);
+    await sleep(450);
+    await store.consumeAll([req]);
+    await store.refund([req], receipts!);
+    expect(await client().hget(req.keys.state, 'c')).toBe('1');
+  });
+
+  it('sliding-log: a refund removes its own members only', async () => {
+    const req = request('sl', 'sliding-log', HOUR);
+    const mine = await store.consumeAll([{ ...req, cost: 2 }]);
+    await store.consumeAll([req]);
+    await store.refund([{ ...req, cost: 2 }], mine.receipts!);
+    expect(await client().zcard(req.keys.state)).toBe(1);
   });
 });
