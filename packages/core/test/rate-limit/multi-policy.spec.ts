@@ -13,7 +13,8 @@ import {
   type RateLimitRule,
 } from '@cachet/core';
 import { Cluster, type Redis } from 'ioredis';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { startRedis, testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { recordingLogger } from '../support/caches.js';
 import { clusterSlot } from '../../src/store/cluster-slot.js';
 import { countingClient } from '../support/counting-client.js';
 import {
@@ -355,5 +356,37 @@ describe.each(['redis', 'cluster'] as const)('refunds never give back what no lo
     await store.consumeAll([req]);
     await store.refund([{ ...req, cost: 2 }], mine.receipts!);
     expect(await client().zcard(req.keys.state)).toBe(1);
+  });
+});
+
+describe('consumeAll while Redis is unreachable', () => {
+  it('the insurance limiter is atomic too: a refused request takes nothing from the other policies', async () => {
+    const server = await startRedis();
+    const store = RedisStore.connect(server.url, { commandTimeoutMs: 200 });
+    try {
+      await store.ready(5_000);
+      const limiter = limiterOn(store.rateLimits, {
+        isReady: () => store.isReady(),
+        ready: (ms) => store.ready(ms),
+        readyTimeoutMs: 200,
+        logger: recordingLogger(),
+        breaker: { threshold: 1, resetMs: 60_000 },
+      });
+      await server.stop();
+      const wide: RateLimitRule = { limit: 10, window: HOUR, algorithm: 'sliding-log' };
+      const tight: RateLimitRule = { limit: 3, window: HOUR, algorithm: 'fixed-window' };
+      const checks = [
+        { subject: 'wide', rule: wide },
+        { subject: 'tight', rule: tight },
+      ];
+      const results: RateLimitBatchResult[] = [];
+      for (let i = 0; i < 8; i++) results.push(await limiter.consumeAll(checks));
+      expect(results.every((result) => result.results.every((one) => one.source === 'insurance'))).toBe(true);
+      expect(results.filter((result) => result.allowed)).toHaveLength(3);
+      expect(await limiter.consume('wide', wide)).toMatchObject({ allowed: true, remaining: 6, source: 'insurance' });
+    } finally {
+      await store.close();
+      await server.stop();
+    }
   });
 });
