@@ -18,7 +18,7 @@ const crossPackageImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', 'compat/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

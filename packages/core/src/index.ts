@@ -20,7 +20,7 @@ export type { Serializer } from './cache/serializer.js';
 export { msgpackSerializer, jsonSerializer } from './cache/serializers.js';
 
 // Store
-export type { Store, MessageBus, MessageHandler } from './store/store.js';
+export type { Store, MessageBus, MessageHandler, BusSubscription } from './store/store.js';
 export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis.store.js';
 export { MemoryStore } from './store/memory.store.js';
@@ -78,6 +78,8 @@ export type {
   WriteBehindQueueStats,
   PendingRead,
   DeadLetterView,
+  DeadLetterReplay,
+  SupersededDeadLetter,
 } from './write-behind/write-behind.types.js';
 export type {
   QueueStore,

@@ -1,4 +1,5 @@
 import { LoadCoordinator } from '../stampede/load-coordinator.js';
+import { planLoad } from '../stampede/load-plan.js';
 import type { KeySpace } from '../store/key-space.js';
 import { assertValidKey, assertValidTag } from './cache-key.js';
 import type { CacheEngine } from './cache-engine.js';
@@ -91,7 +92,7 @@ export class NamespacedCache implements Cache {
   fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T> = {}): Promise<CacheFetchResult<T>> {
     assertValidKey(key);
     (options.tags ?? []).forEach(assertValidTag);
-    return this.coordinator.fetch(LoadCoordinator.plan(this.engine, key, loader, options));
+    return this.coordinator.fetch(planLoad(this.engine, key, loader, options));
   }
 
   async delete(...keys: string[]): Promise<void> {

@@ -3,6 +3,7 @@ import { CacheConfigError } from '../shared/errors.js';
 import type { LockStore } from '../store/lock.store.js';
 import { MemoryLockStore } from '../store/memory-lock.store.js';
 import { RedisConnection, type RedisInput } from '../store/redis-connection.js';
+import { RedisBus } from '../store/redis-bus.js';
 import { RedisLockStore } from '../store/redis-lock.store.js';
 import { LockManager, type LockManagerOptions } from './lock-manager.js';
 
@@ -36,5 +37,6 @@ export function createLockManager(options: CreateLockManagerOptions = {}): LockM
   const connection = RedisConnection.from(options.redis, {
     commandTimeoutMs: toMs(options.commandTimeout ?? '1s', 'commandTimeout'),
   });
-  return new LockManager(new RedisLockStore(connection), managerOptions, connection);
+  const bus = new RedisBus(connection, { logger: options.logger, attemptTimeoutMs: connection.commandTimeoutMs });
+  return new LockManager(new RedisLockStore(connection, bus), managerOptions, connection);
 }

@@ -9,6 +9,7 @@ import type {
   QueueEntry,
   QueueKeys,
   QueueStore,
+  ReplayOutcome,
 } from './queue.store.js';
 import { compareStreamIds, streamIdTime } from './stream-id.js';
 
@@ -18,7 +19,10 @@ interface MemoryQueue {
   /** Delivered and not acknowledged: id → consumer. */
   delivered: Map<string, string>;
   dead: Map<string, DeadLetter>;
-  overlay: Map<string, PendingValue>;
+  /** Key → its newest pending entry, and what it shows (null: a write without a value). */
+  overlay: Map<string, { id: string; shown: PendingValue | null }>;
+  /** Key → ID of its newest append, for keys with dead letters (see QueueKeys.newest). */
+  newest: Map<string, string>;
 }
 
 /**
@@ -38,7 +42,8 @@ export class MemoryQueueStore implements QueueStore {
     if (maxPending > 0 && queue.entries.size >= maxPending) return { accepted: false, depth: queue.entries.size };
     const id = this.nextId();
     queue.entries.set(id, { ...entry, id, version: id });
-    this.setOverlay(queue, entry, id, true);
+    this.setOverlay(queue, entry, id);
+    if (queue.newest.has(entry.key)) queue.newest.set(entry.key, id);
     return { accepted: true, id };
   }
 
@@ -76,6 +81,8 @@ export class MemoryQueueStore implements QueueStore {
   async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
     const queue = this.queue(keys);
     if (!queue.delivered.delete(entry.id)) return false;
+    if (queue.dead.size === 0) queue.newest.clear();
+    if (!queue.newest.has(entry.key)) queue.newest.set(entry.key, queue.overlay.get(entry.key)?.id ?? entry.id);
     queue.entries.delete(entry.id);
     if (queue.overlay.get(entry.key)?.id === entry.id) queue.overlay.delete(entry.key);
     const deadId = this.nextId();
@@ -84,7 +91,7 @@ export class MemoryQueueStore implements QueueStore {
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
-    return this.queue(keys).overlay.get(key) ?? null;
+    return this.queue(keys).overlay.get(key)?.shown ?? null;
   }
 
   async depth(keys: QueueKeys): Promise<QueueDepth> {
@@ -102,19 +109,28 @@ export class MemoryQueueStore implements QueueStore {
     return all.filter((letter) => after === undefined || compareStreamIds(letter.deadId, after) > 0).slice(0, count);
   }
 
-  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number> {
+  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome> {
     const queue = this.queue(keys);
     const chosen = deadIds
       ? deadIds.map((id) => queue.dead.get(id)).filter((letter): letter is DeadLetter => letter !== undefined)
       : [...queue.dead.values()].slice(0, limit);
+    const outcome: ReplayOutcome = { replayed: 0, superseded: [] };
     for (const letter of chosen) {
+      const newest = queue.newest.get(letter.key);
+      if (newest !== undefined && newest !== letter.id) {
+        outcome.superseded.push({ deadId: letter.deadId, id: letter.id, key: letter.key });
+        continue;
+      }
       const id = this.nextId();
       const { key, op, args, value, version } = letter;
       queue.entries.set(id, { key, op, args, value, version, id });
-      this.setOverlay(queue, letter, id, false);
+      if (newest !== undefined || !queue.overlay.has(key)) this.setOverlay(queue, letter, id);
+      if (newest !== undefined) queue.newest.set(key, id);
       queue.dead.delete(letter.deadId);
+      outcome.replayed++;
     }
-    return chosen.length;
+    if (queue.dead.size === 0) queue.newest.clear();
+    return outcome;
   }
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
@@ -122,6 +138,7 @@ export class MemoryQueueStore implements QueueStore {
     if (deadIds === undefined) {
       const count = queue.dead.size;
       queue.dead.clear();
+      queue.newest.clear();
       return count;
     }
     return deadIds.filter((id) => queue.dead.delete(id)).length;
@@ -138,17 +155,17 @@ export class MemoryQueueStore implements QueueStore {
     return total;
   }
 
-  private setOverlay(queue: MemoryQueue, entry: QueueAppend, id: string, replaceNewer: boolean): void {
-    if (!replaceNewer && queue.overlay.has(entry.key)) return;
-    if (entry.op === 'delete') queue.overlay.set(entry.key, { id, op: 'delete' });
-    else if (entry.value) queue.overlay.set(entry.key, { id, op: 'write', value: entry.value });
-    else queue.overlay.delete(entry.key);
+  private setOverlay(queue: MemoryQueue, entry: QueueAppend, id: string): void {
+    let shown: PendingValue | null = null;
+    if (entry.op === 'delete') shown = { id, op: 'delete' };
+    else if (entry.value) shown = { id, op: 'write', value: entry.value };
+    queue.overlay.set(entry.key, { id, shown });
   }
 
   private queue(keys: QueueKeys): MemoryQueue {
     let queue = this.queues.get(keys.stream);
     if (!queue) {
-      queue = { entries: new Map(), delivered: new Map(), dead: new Map(), overlay: new Map() };
+      queue = { entries: new Map(), delivered: new Map(), dead: new Map(), overlay: new Map(), newest: new Map() };
       this.queues.set(keys.stream, queue);
     }
     return queue;

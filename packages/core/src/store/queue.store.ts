@@ -11,6 +11,12 @@ export interface QueueKeys {
   dead: string;
   /** Hash: item key → newest pending value (the read-your-writes overlay). */
   pending: string;
+  /**
+   * Hash: item key → stream ID of the key's newest append, kept for keys that
+   * have dead letters: a dead letter is replayed only while it is still the
+   * newest write of its key. Emptied whenever the dead-letter stream is.
+   */
+  newest: string;
   /** Lease of the instance that currently flushes the queue. */
   owner: LockKeys;
 }
@@ -40,6 +46,19 @@ export interface DeadLetter extends QueueEntry {
   attempts: number;
   /** Server time when it was dead-lettered, ms. */
   failedAt: number;
+}
+
+/** A dead letter not replayed because a newer write of its key was appended after it. */
+export interface SupersededDeadLetter {
+  deadId: string;
+  /** Stream ID the entry had when it was dead-lettered. */
+  id: string;
+  key: string;
+}
+
+export interface ReplayOutcome {
+  replayed: number;
+  superseded: SupersededDeadLetter[];
 }
 
 export type AppendResult = { accepted: true; id: string } | { accepted: false; depth: number };
@@ -77,8 +96,12 @@ export interface QueueStore {
   pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null>;
   depth(keys: QueueKeys): Promise<QueueDepth>;
   listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]>;
-  /** Re-appends dead letters (all, or those `deadIds`, oldest first, at most `limit`); returns how many. */
-  replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number>;
+  /**
+   * Re-appends dead letters (those `deadIds`, or the oldest `limit`) that are
+   * still the newest write of their key; the others stay dead-lettered and
+   * are reported as superseded.
+   */
+  replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome>;
   purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number>;
   /** Problems that can lose acknowledged writes (eviction policy, persistence), one sentence each. */
   durabilityWarnings(): Promise<string[]>;

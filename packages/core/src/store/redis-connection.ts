@@ -38,18 +38,25 @@ export class RedisConnection {
   private readonly defined = new Set<string>();
   private subscriberClient: RedisClient | undefined;
 
-  private constructor(client: RedisClient, owned: boolean) {
+  private constructor(
+    client: RedisClient,
+    owned: boolean,
+    /** The per-command timeout this connection was tuned for (also bounds a SUBSCRIBE attempt). */
+    readonly commandTimeoutMs: number,
+  ) {
     this.client = client;
     this.owned = owned;
   }
 
   static from(input: RedisInput, tuning: ConnectionTuning): RedisConnection {
-    if (input instanceof Redis || input instanceof Cluster) return new RedisConnection(input, false);
+    if (input instanceof Redis || input instanceof Cluster) {
+      return new RedisConnection(input, false, tuning.commandTimeoutMs);
+    }
     const client = createClient(input, tuning);
     // Connection errors surface through the commands that fail (and the breaker's one log line per state
     // change); without a listener ioredis would print a stack trace for every reconnect attempt.
     client.on('error', () => undefined);
-    return new RedisConnection(client, true);
+    return new RedisConnection(client, true, tuning.commandTimeoutMs);
   }
 
   private nextReady: Promise<void> | undefined;

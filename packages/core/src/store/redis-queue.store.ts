@@ -16,6 +16,7 @@ import {
   type QueueEntry,
   type QueueKeys,
   type QueueStore,
+  type ReplayOutcome,
 } from './queue.store.js';
 import { redisDurabilityWarnings } from './redis-durability.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -47,7 +48,7 @@ export class RedisQueueStore implements QueueStore {
   async append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult> {
     const [accepted, value] = await this.connection.run<[number, string | number]>(
       queueAppendScript,
-      [keys.stream, keys.pending],
+      [keys.stream, keys.pending, keys.newest],
       [
         maxPending,
         entry.key,
@@ -94,7 +95,7 @@ export class RedisQueueStore implements QueueStore {
   async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
     const moved = await this.connection.run<number>(
       queueDeadLetterScript,
-      [keys.stream, keys.dead, keys.pending],
+      [keys.stream, keys.dead, keys.pending, keys.newest],
       [
         QUEUE_GROUP,
         entry.id,
@@ -141,18 +142,19 @@ export class RedisQueueStore implements QueueStore {
     });
   }
 
-  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number> {
-    return this.connection.run<number>(
+  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome> {
+    const [replayed, superseded] = await this.connection.run<[number, Array<[string, string, string]>]>(
       queueReplayScript,
-      [keys.dead, keys.stream, keys.pending],
+      [keys.dead, keys.stream, keys.pending, keys.newest],
       [QUEUE_GROUP, limit, ...(deadIds ?? [])],
     );
+    return { replayed, superseded: superseded.map(([deadId, id, key]) => ({ deadId, id, key })) };
   }
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
     if (deadIds === undefined) {
       const count = await this.connection.client.xlen(keys.dead);
-      await this.connection.client.del(keys.dead);
+      await this.connection.client.del(keys.dead, keys.newest);
       return count;
     }
     return deadIds.length === 0 ? 0 : this.connection.client.xdel(keys.dead, ...deadIds);
@@ -182,10 +184,11 @@ function toEntry([rawId, flat]: RawEntry): QueueEntry {
   };
 }
 
-/** `<id>|d` or `<id>|v<bytes>` (see queue-lua.ts). */
+/** `<id>|d`, `<id>|v<bytes>` or `<id>|n` (a write with nothing to show; see queue-lua.ts). */
 export function parseOverlay(raw: Buffer): PendingValue | null {
   const bar = raw.indexOf(0x7c); // '|'
   if (bar < 0 || bar + 1 >= raw.length) return null;
   const id = raw.subarray(0, bar).toString();
-  return raw[bar + 1] === 0x64 /* 'd' */ ? { id, op: 'delete' } : { id, op: 'write', value: raw.subarray(bar + 2) };
+  if (raw[bar + 1] === 0x64 /* 'd' */) return { id, op: 'delete' };
+  return raw[bar + 1] === 0x76 /* 'v' */ ? { id, op: 'write', value: raw.subarray(bar + 2) } : null;
 }

@@ -131,3 +131,6 @@ export interface DeadLetterView<TArgs extends unknown[] = unknown[], TValue = un
   attempts: number;
   failedAt: Date;
 }
+
+/** What `replayDeadLetters` did: how many went back on the queue, and which a newer write of their key superseded. */
+export type { ReplayOutcome as DeadLetterReplay, SupersededDeadLetter } from '../store/queue.store.js';
