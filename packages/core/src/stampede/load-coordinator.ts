@@ -4,7 +4,7 @@ import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
 import { EntryWriter } from '../cache/entry-writer.js';
 import type { KeySpace } from '../store/key-space.js';
 import { LoadClaim } from './load-claim.js';
-import { fenceHoldMs, refreshesStale, type LoadPlan } from './load-plan.js';
+import { fenceHoldMs, type LoadPlan } from './load-plan.js';
 import { SHARED, soloFlight, type Flight, type FlightControl } from './single-flight.js';
 import { shouldRefreshEarly } from './xfetch.js';
 
@@ -64,7 +64,9 @@ export class LoadCoordinator {
       outcome = await engine.guard(namespace, () =>
         readEntry(engine, this.keySpace, plan.key, plan.tags, {
           peekFirst: plan.peekFirst,
-          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) } : undefined,
+          // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
+          // come from another caller of the key, and a refresh is a load like any other.
+          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
         }),
       );
     } catch (error) {
@@ -93,7 +95,25 @@ export class LoadCoordinator {
       }
     }
     engine.counters.increment(namespace, 'misses', 1, { key: plan.key });
+    try {
+      outcome = await this.leased(plan, outcome, token);
+    } catch (error) {
+      return this.withoutStore(plan, control, error);
+    }
     return this.loadUnderLease(plan, outcome, token, control, vouched);
+  }
+
+  /**
+   * An entry still in Redis that its tags or the namespace generation
+   * invalidated (or that cannot be decoded) is a miss the read script could
+   * not see, so it took no lease: take it now, so one instance loads.
+   */
+  private async leased<T>(plan: LoadPlan<T>, outcome: ReadOutcome, token: string): Promise<ReadOutcome> {
+    if (plan.options.lock === false || outcome.read.lease >= 0) return outcome;
+    const lease = await this.engine.guard(this.keySpace.namespace, () =>
+      this.engine.store.entries.acquireLease(outcome.keys.lease, token, plan.leaseTtlMs),
+    );
+    return { ...outcome, read: { ...outcome.read, lease } };
   }
 
   /** Waits while another instance holds the lease, then loads (with the lease if it came to us). */
@@ -127,7 +147,7 @@ export class LoadCoordinator {
         vouched = control.validating();
         outcome = await engine.guard(namespace, () =>
           readEntry(engine, this.keySpace, plan.key, plan.tags, {
-            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) },
+            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
           }),
         );
         if (outcome.state === 'fresh') {
@@ -137,6 +157,7 @@ export class LoadCoordinator {
           if (outcome.read.lease === 0) this.refreshInBackground(plan, outcome, token);
           return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
         }
+        outcome = await this.leased(plan, outcome, token);
         lease = outcome.read.lease;
         if (lease === 0) break;
         control.reopen();
@@ -171,7 +192,7 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before, plan.tags, holdMs);
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();
@@ -200,8 +221,16 @@ export class LoadCoordinator {
       }
       const { fence, versions } = recordable;
       const deltaMs = performance.now() - started;
-      const write = await engine.guard(namespace, () =>
-        this.writer.writeLoaded(plan.key, value, plan.options, plan.tags, versions, before, fence, leaseToken, deltaMs),
+      const write = await this.writer.writeLoaded(
+        plan.key,
+        value,
+        plan.options,
+        plan.tags,
+        versions,
+        before,
+        fence,
+        leaseToken,
+        deltaMs,
       );
       if (write === 'superseded') return shared;
       if (write === 'written') engine.changed(namespace, { op: 'set', keys: [plan.key] });
