@@ -109,11 +109,12 @@ export class RateLimiter {
     const rules: ResolvedRateLimitRule[] = [];
     const requests: RateLimitConsumeRequest[] = [];
     const states = new Set<string>();
-    for (const { subject, rule, cost: override } of checks) {
+    for (const { subject, rule, cost: override, slot } of checks) {
       assertSubject(subject);
+      if (slot !== undefined) assertSubject(slot);
       const resolved = resolveRateLimitRule(rule);
       const cost = override === undefined ? resolved.cost : assertCost(override, resolved);
-      const keys = this.keySpace.rateLimit(resolved.algorithm, subject);
+      const keys = this.keySpace.rateLimit(resolved.algorithm, subject, slot);
       // Two checks of one counter in one atomic step would each see the other's units as still free.
       if (states.has(keys.state)) {
         throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
@@ -174,10 +175,18 @@ export class RateLimiter {
     return result;
   }
 
-  /** Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). */
-  async reset(subject: string, rule: RateLimitRule | ResolvedRateLimitRule): Promise<void> {
+  /**
+   * Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). Pass the `slot`
+   * its checks were given, if any.
+   */
+  async reset(
+    subject: string,
+    rule: RateLimitRule | ResolvedRateLimitRule,
+    options: { slot?: string } = {},
+  ): Promise<void> {
     assertSubject(subject);
-    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject);
+    if (options.slot !== undefined) assertSubject(options.slot);
+    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);

@@ -144,4 +144,27 @@ describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (gua
     }
     expect(limiter.stats().storeErrors).toBe(0);
   });
+
+  it('several policies of one hostile client share a slot and are checked together', async () => {
+    const keySpace = new KeySpace('hostile');
+    const narrow = { limit: 1, window: '1m', algorithm: 'sliding-log' } as const;
+    const wide = { limit: 10, window: '1m', algorithm: 'token-bucket' } as const;
+    for (const client of HOSTILE) {
+      const slots = new Set([
+        await keySlot(keySpace.rateLimit('sliding-log', `narrow:${client}`, client).state),
+        await keySlot(keySpace.rateLimit('token-bucket', `wide:${client}`, client).block),
+      ]);
+      expect(slots.size).toBe(1);
+      const checks = [
+        { subject: `narrow:${client}`, rule: narrow, slot: client },
+        { subject: `wide:${client}`, rule: wide, slot: client },
+      ];
+      const first = await limiter.consumeAll(checks);
+      const second = await limiter.consumeAll(checks);
+      expect([first.allowed, second.allowed]).toEqual([true, false]);
+      expect(first.results.map((result) => result.source)).toEqual(['store', 'store']);
+      expect(second.results[1]!.remaining).toBe(9); // the refused request took nothing from the wide policy
+    }
+    expect(limiter.stats().storeErrors).toBe(0);
+  });
 });
