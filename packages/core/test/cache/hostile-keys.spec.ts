@@ -3,6 +3,7 @@ import {
   createCache,
   createLockManager,
   createRateLimiter,
+  createWriteBehind,
   KeySpace,
   slotTag,
   type Cache,
@@ -128,6 +129,32 @@ describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (gua
       for (let i = 0; i < 2; i++)
         await locks.withLock(name, async ({ fencingToken }) => void tokens.push(fencingToken));
       expect(tokens[1]).toBeGreaterThan(tokens[0]!);
+    }
+  });
+
+  it('write-behind queues with hostile names and item keys append, read back and flush', async () => {
+    const wbLogger = recordingLogger(); // startup warns that these test servers persist nothing
+    const writeBehind = createWriteBehind({
+      redis: client,
+      namespace: 'hostile',
+      logger: wbLogger,
+      commandTimeout: '2s',
+    });
+    const persisted: string[] = [];
+    try {
+      for (const queue of HOSTILE) {
+        writeBehind.registerHandler(queue, { handle: async (item) => void persisted.push(`${queue}|${item.key}`) });
+      }
+      await writeBehind.start();
+      for (const queue of HOSTILE) {
+        await writeBehind.append(queue, { key: queue, args: [queue], value: { queue } });
+        expect(await writeBehind.pendingValue(queue, queue)).toEqual({ op: 'write', value: { queue } });
+      }
+      await writeBehind.flush();
+      expect(persisted.sort()).toEqual(HOSTILE.map((queue) => `${queue}|${queue}`).sort());
+      expect(wbLogger.lines.filter((line) => !line.includes('persistence is off'))).toEqual([]);
+    } finally {
+      await writeBehind.close({ timeoutMs: 5_000 });
     }
   });
 
