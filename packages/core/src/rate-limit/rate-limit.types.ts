@@ -51,11 +51,6 @@ export interface RateLimitResult {
 export interface RateLimitCheck {
   subject: string;
   rule: RateLimitRule | ResolvedRateLimitRule;
-  /**
-   * Text whose hash picks the Cluster slot of this subject's keys (default: the subject). Give the checks of
-   * one client the same `slot` (e.g. its identity) and a request's policies are one script on Cluster too.
-   */
-  slot?: string;
   /** Overrides the rule's cost for this request. */
   cost?: number;
   /**
