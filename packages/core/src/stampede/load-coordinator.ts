@@ -85,15 +85,18 @@ export class LoadCoordinator {
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
-    if (!engine.available()) return settled(await this.loadWithoutStore(plan));
+    if (!engine.available(this.route(plan.key))) return settled(await this.loadWithoutStore(plan));
     const generation = engine.l1Generation(namespace);
     let outcome: ReadOutcome;
     try {
-      outcome = await engine.guard(namespace, () =>
-        readEntry(engine, this.keySpace, plan.key, plan.tags, {
-          peekFirst: plan.peekFirst,
-          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: plan.swrMs > 0 } : undefined,
-        }),
+      outcome = await engine.guard(
+        namespace,
+        () =>
+          readEntry(engine, this.keySpace, plan.key, plan.tags, {
+            peekFirst: plan.peekFirst,
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: plan.swrMs > 0 } : undefined,
+          }),
+        this.route(plan.key),
       );
     } catch (error) {
       return settled(await this.loadWithoutStore(plan, error));
@@ -145,10 +148,13 @@ export class LoadCoordinator {
       const waiter = registry.register(plan.key);
       try {
         // Re-check after registering: a value that landed since the first read is seen here, and any later one wakes us.
-        outcome = await engine.guard(namespace, () =>
-          readEntry(engine, this.keySpace, plan.key, plan.tags, {
-            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: false },
-          }),
+        outcome = await engine.guard(
+          namespace,
+          () =>
+            readEntry(engine, this.keySpace, plan.key, plan.tags, {
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: false },
+            }),
+          this.route(plan.key),
         );
         if (outcome.state === 'fresh') return settled({ value: outcome.value as T, outcome: 'hit' });
         if (outcome.state === 'stale' && outcome.read.now - outcome.entry!.logicalExpireAt < plan.swrMs) {
@@ -179,7 +185,7 @@ export class LoadCoordinator {
     const namespace = this.keySpace.namespace;
     let versions: string[] | undefined;
     try {
-      versions = await engine.guard(namespace, () => this.writer.tagVersions(plan.tags));
+      versions = await engine.guard(namespace, () => this.writer.tagVersions(plan.tags), this.route(plan.key));
     } catch {
       versions = undefined; // cannot record tag state, so the value must not be cached
     }
@@ -278,8 +284,10 @@ export class LoadCoordinator {
       let token = heldToken;
       if (!token && plan.options.lock !== false) {
         token = this.engine.leaseToken();
-        const state = await engine.guard(namespace, () =>
-          engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+        const state = await engine.guard(
+          namespace,
+          () => engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+          outcome.keys.lease,
         );
         if (state !== 0) return settled(undefined); // another instance is refreshing it
       }
@@ -294,6 +302,11 @@ export class LoadCoordinator {
           `cache "${namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
         ),
       );
+  }
+
+  /** The Redis key whose node serves `key`'s calls (its breaker guards them). */
+  private route(key: string): string {
+    return this.keySpace.entry(key).entry;
   }
 
   private flightKey(key: string): string {

@@ -47,6 +47,6 @@ export class RedisBus implements MessageBus {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.connection.client.publish(channel, message);
+    await this.connection.call((client) => client.publish(channel, message));
   }
 }

@@ -1,3 +1,4 @@
+import type { BreakerRouter } from '../resilience/node-breakers.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
 import { RedisEntryStore } from './redis-entry.store.js';
@@ -25,6 +26,10 @@ export class RedisStore implements Store {
 
   static connect(input: RedisInput, tuning: ConnectionTuning): RedisStore {
     return new RedisStore(RedisConnection.from(input, tuning));
+  }
+
+  get router(): BreakerRouter | undefined {
+    return this.connection.router;
   }
 
   isReady(): boolean {
