@@ -1,4 +1,5 @@
-import { BreakerOpenError, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { BreakerOpenError } from '../resilience/circuit-breaker.js';
+import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
 import { CacheKeyError, RateLimitExceededError, RateLimitUnavailableError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory-rate-limit.store.js';
@@ -16,6 +17,8 @@ export interface RateLimiterConfig {
   /** Subjects remembered as over their limit (0 disables the short-circuit). */
   overLimitCacheSize: number;
   breaker: { threshold: number; resetMs: number };
+  /** On Redis Cluster: the store's router, so a dead master's breaker skips only the subjects it serves. */
+  router?: BreakerRouter;
   logger: CacheLogger;
   /** True when the store can take commands now; otherwise it gets `readyTimeoutMs` to become ready. */
   isReady?: () => boolean;
@@ -51,18 +54,21 @@ export class RateLimiter {
   private readonly keySpace: KeySpace;
   private readonly overLimit: OverLimitCache;
   private readonly insurance = new MemoryRateLimitStore();
-  private readonly breaker: CircuitBreaker;
+  private readonly breakers: NodeBreakers;
   private readonly counters: RateLimiterStats = { storeChecks: 0, shortCircuited: 0, insured: 0, storeErrors: 0 };
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
     this.overLimit = new OverLimitCache(config.overLimitCacheSize);
-    this.breaker = new CircuitBreaker({
-      threshold: config.breaker.threshold,
-      resetMs: config.breaker.resetMs,
-      logger: config.logger,
-      name: `rate limiter "${config.namespace}"`,
-    });
+    this.breakers = new NodeBreakers(
+      {
+        threshold: config.breaker.threshold,
+        resetMs: config.breaker.resetMs,
+        logger: config.logger,
+        name: `rate limiter "${config.namespace}"`,
+      },
+      config.router,
+    );
   }
 
   get failOpen(): boolean {
@@ -100,7 +106,7 @@ export class RateLimiter {
     };
     let result: RateLimitResult;
     try {
-      const outcome = await this.breaker.run(async () => {
+      const outcome = await this.breakers.run(keys.state, async () => {
         if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
         return this.config.store.consume(request);
       });
