@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -36,6 +36,12 @@ describe('/dashboard in headless Chromium', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      // A missing browser is a failing run that says how to get one, never a skip.
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it (sudo apt-get install chromium) or point CHROMIUM_PATH at a Chromium or Chrome binary`,
+      );
+    }
     demo = await startDemoApp('pglite', { globalRateLimit: { limit: 1000, window: '1m' } });
     await demo.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(demo.app.getHttpServer().address() as AddressInfo).port}`;

@@ -8,8 +8,8 @@ export interface TtlAudit {
   withoutTtl: string[];
 }
 
-/** The stream and the overlay of a write-behind queue (`<ns>:wb:{<queue>}:*`). */
-const QUEUE_KEY = /:wb:\{[^}]*\}:/;
+/** The stream and the overlay of a write-behind queue (`<ns>:wb:{<hash>}:<queue>:*`). */
+const QUEUE_KEY = /:wb:\{[0-9a-f]{8}\}:/;
 
 /** SCANs every key of the server (a private one): each has an expiry, or is a queue key within its bound. */
 export async function auditTtls(admin: Redis, maxQueueLength: number): Promise<TtlAudit> {

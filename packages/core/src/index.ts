@@ -25,7 +25,7 @@ export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis.store.js';
 export { MemoryStore } from './store/memory.store.js';
 export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis-connection.js';
-export { KeySpace, type EntryKeys } from './store/key-space.js';
+export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
 
 // Rate limits
 export { createRateLimiter, type RateLimiterOptions, type OwnedRateLimiter } from './rate-limit/create-rate-limiter.js';

@@ -72,6 +72,7 @@ export {
   type RateLimitHeaders,
 } from './rate-limit/rate-limit-module.options.js';
 export { ClientAddressResolver, type TrustProxy } from './rate-limit/client-address.js';
+export { clientSubnet, type Ipv6Subnet } from './rate-limit/client-subnet.js';
 export { RATE_LIMITER, RATE_LIMIT_OPTIONS } from './rate-limit/rate-limit.constants.js';
 
 // Operations

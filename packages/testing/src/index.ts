@@ -26,3 +26,15 @@ export {
   type ClusterNodeAddress,
   type SharedTestServers,
 } from './test-servers.js';
+export {
+  startFaultProxy,
+  type StartFaultProxyOptions,
+  type FaultProxy,
+  type FaultProxyTarget,
+  type FaultProxyStats,
+} from './consistency/fault-proxy.js';
+export {
+  startClusterFaultProxy,
+  type ClusterFaultProxy,
+  type ClusterNatMap,
+} from './consistency/cluster-fault-proxy.js';

@@ -10,7 +10,7 @@ import { HeldLock } from './held-lock.js';
 import type { LockContext, LockOptions, LockStats } from './lock.types.js';
 
 export interface LockManagerOptions {
-  /** Key prefix, as for the cache: locks live at `<namespace>:lk:{<name>}`. */
+  /** Key prefix, as for the cache: locks live at `<namespace>:lk:{<hash of name>}:<name>`. */
   namespace: string;
   /** Default lock validity (extended while `fn` runs). Default `'10s'`. */
   ttl?: Duration;
@@ -58,8 +58,7 @@ export class LockManager {
   }
 
   keys(name: string): LockKeys {
-    const lock = this.keySpace.scoped('lk', name);
-    return { lock, fence: `${lock}:f` };
+    return this.keySpace.lock(name);
   }
 
   /**

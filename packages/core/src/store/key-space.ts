@@ -1,4 +1,5 @@
 import { CacheConfigError } from '../shared/errors.js';
+import type { LockKeys } from './lock.store.js';
 import type { RateLimitAlgorithm, RateLimitKeys } from './rate-limit.store.js';
 
 const RATE_LIMIT_KEY_SUFFIX: Record<RateLimitAlgorithm, string> = {
@@ -8,30 +9,40 @@ const RATE_LIMIT_KEY_SUFFIX: Record<RateLimitAlgorithm, string> = {
   'token-bucket': 'tb',
 };
 
+/** Length of the hash tag's content: 8 hex digits (32 bits). */
+const TAG_LENGTH = 8;
+
 /**
  * Every Redis key Cachet writes, in one place. Keys that a script touches
- * together share a hash tag (`{...}`) so they live in one Cluster slot:
+ * together share a hash tag so they live in one Cluster slot. The tag is
+ * chosen by the library, never by the user: it is `{<h>}`, where `<h>` is
+ * `slotTag()` of the user's text (8 hex digits), and it comes before any user
+ * text. Redis hashes only the first `{...}` of a key, so braces in a key, tag,
+ * subject, lock or queue name are plain characters and can neither move a key
+ * to another slot nor split keys that must share one.
  *
- * | key                      | what                                   | slot            |
- * |--------------------------|----------------------------------------|-----------------|
- * | `<ns>:e:{<key>}`         | cache entry (envelope, see entry-codec) | hash of `<key>` |
- * | `<ns>:f:{<key>}`         | write fence of the entry (no stale set) | hash of `<key>` |
- * | `<ns>:l:{<key>}`         | load lease of the entry (stampede)      | hash of `<key>` |
- * | `<ns>:t:{<tag>}`         | tag version                             | hash of `<tag>` |
- * | `<ns>:n`                 | namespace generation (O(1) clear)       | its own         |
- * | `<ns>:w`                 | pub/sub channel: entry landed (wake)    | —               |
- * | `<ns>:rl:{<subject>}:<a>` | rate-limit state (`a`: fw, sw, sl, tb) | hash of `<subject>` |
- * | `<ns>:rl:{<subject>}:b`  | rate-limit block (`blockDuration`)      | hash of `<subject>` |
- * | `<ns>:lk:{<name>}`        | `withLock` holder token (TTL = lock ttl) | hash of `<name>` |
- * | `<ns>:lk:{<name>}:f`      | last fencing token of the lock (TTL 7 d) | hash of `<name>` |
- * | `<ns>:lk`                 | pub/sub channel: lock released (wake)   | —               |
- * | `<ns>:wb:{<queue>}:s`     | write-behind stream + group `cachet` (the backlog; no TTL, bounded by `maxPending`) | hash of `<queue>` |
- * | `<ns>:wb:{<queue>}:d`     | dead-letter stream (until replayed or purged) | hash of `<queue>` |
- * | `<ns>:wb:{<queue>}:p`     | pending overlay: item key → newest unpersisted value (a field per pending key) | hash of `<queue>` |
- * | `<ns>:wb:{<queue>}:o`, `:o:f` | flusher ownership lease and its fencing counter | hash of `<queue>` |
+ * | key                                 | what                                    | slot            |
+ * |-------------------------------------|-----------------------------------------|-----------------|
+ * | `<ns>:e:{<h(key)>}:<key>`           | cache entry (envelope, see entry-codec) | `h(key)`        |
+ * | `<ns>:f:{<h(key)>}:<key>`           | write fence of the entry (no stale set) | `h(key)`        |
+ * | `<ns>:l:{<h(key)>}:<key>`           | load lease of the entry (stampede)      | `h(key)`        |
+ * | `<ns>:t:{<h(tag)>}:<tag>`           | tag version                             | `h(tag)`        |
+ * | `<ns>:n`                            | namespace generation (O(1) clear)       | its own         |
+ * | `<ns>:w`                            | pub/sub channel: entry landed (wake)    | —               |
+ * | `<ns>:rl:{<h(slot)>}:<subject>:<a>` | rate-limit state (`a`: fw, sw, sl, tb)  | `h(slot)`, `slot` defaults to the subject |
+ * | `<ns>:rl:{<h(slot)>}:<subject>:b`   | rate-limit block (`blockDuration`)      | `h(slot)`       |
+ * | `<ns>:lk:{<h(name)>}:<name>`        | `withLock` holder token (TTL = lock ttl) | `h(name)`      |
+ * | `<ns>:lf:{<h(name)>}:<name>`        | last fencing token of the lock (TTL 7 d) | `h(name)`      |
+ * | `<ns>:lk`                           | pub/sub channel: lock released (wake)   | —               |
+ * | `<ns>:wb:{<h(queue)>}:<queue>:s`    | write-behind stream + group `cachet` (the backlog; no TTL, bounded by `maxPending`) | `h(queue)` |
+ * | `<ns>:wb:{<h(queue)>}:<queue>:d`    | dead-letter stream (until replayed or purged) | `h(queue)` |
+ * | `<ns>:wb:{<h(queue)>}:<queue>:p`    | pending overlay: item key → newest unpersisted value | `h(queue)` |
+ * | `<ns>:wb:{<h(queue)>}:<queue>:o`, `:o:f` | flusher ownership lease and its fencing counter | `h(queue)` |
  *
- * The prefix never contains braces (checked), so the hash tag is always the
- * user's key, whatever characters it holds.
+ * The full user text stays in the name, so two texts whose hashes collide
+ * merely share a slot; their keys stay distinct (the role is before the tag or
+ * in a suffix that no other suffix ends with). The namespace never contains
+ * braces (checked), so the first `{` of every key is the library's.
  */
 export class KeySpace {
   constructor(readonly namespace: string) {
@@ -42,11 +53,12 @@ export class KeySpace {
 
   entry(key: string): EntryKeys {
     const ns = this.namespace;
-    return { entry: `${ns}:e:{${key}}`, fence: `${ns}:f:{${key}}`, lease: `${ns}:l:{${key}}` };
+    const rest = `{${slotTag(key)}}:${key}`;
+    return { entry: `${ns}:e:${rest}`, fence: `${ns}:f:${rest}`, lease: `${ns}:l:${rest}` };
   }
 
   tag(tag: string): string {
-    return `${this.namespace}:t:{${tag}}`;
+    return `${this.namespace}:t:{${slotTag(tag)}}:${tag}`;
   }
 
   /** The namespace generation behaves as a tag every entry carries. */
@@ -60,28 +72,59 @@ export class KeySpace {
 
   /** SCAN pattern matching entries whose user key matches `pattern` (glob). */
   entryPattern(pattern: string): string {
-    return `${this.namespace}:e:{${pattern}}`;
+    return `${this.namespace}:e:{${'?'.repeat(TAG_LENGTH)}}:${pattern}`;
   }
 
   /** Recovers the user key from an entry key. */
   userKey(entryKey: string): string {
-    return entryKey.slice(this.namespace.length + 4, -1);
+    return entryKey.slice(this.namespace.length + ':e:{'.length + TAG_LENGTH + '}:'.length);
   }
 
   /**
    * Keys of one rate-limited subject (policy + identity). The algorithm is in
    * the state key so switching a policy's algorithm never meets a key of the
-   * wrong type; the block key is shared, a block being a block.
+   * wrong type; the block key is shared, a block being a block. `slot` (the
+   * subject by default) picks the slot: subjects given the same `slot`, such
+   * as several policies of one client, can be checked by one script.
    */
-  rateLimit(algorithm: RateLimitAlgorithm, subject: string): RateLimitKeys {
-    const base = this.scoped('rl', subject);
+  rateLimit(algorithm: RateLimitAlgorithm, subject: string, slot: string = subject): RateLimitKeys {
+    const base = `${this.namespace}:rl:{${slotTag(slot)}}:${subject}`;
     return { state: `${base}:${RATE_LIMIT_KEY_SUFFIX[algorithm]}`, block: `${base}:b` };
   }
 
-  /** Prefix shared by every key of this namespace (for other rooms: locks, limits, queues). */
-  scoped(room: string, name: string): string {
-    return `${this.namespace}:${room}:{${name}}`;
+  /** The holder and fencing-counter keys of the lock `name`. */
+  lock(name: string): LockKeys {
+    const rest = `{${slotTag(name)}}:${name}`;
+    return { lock: `${this.namespace}:lk:${rest}`, fence: `${this.namespace}:lf:${rest}` };
   }
+
+  /**
+   * Prefix of the keys of `name` in `room` (write-behind queues): callers
+   * append suffixes, none of which ends with another.
+   */
+  scoped(room: string, name: string): string {
+    return `${this.namespace}:${room}:{${slotTag(name)}}:${name}`;
+  }
+}
+
+/**
+ * The library's hash tag for a piece of user text: 32-bit FNV-1a over its
+ * UTF-16 code units with a murmur finaliser (so near-identical keys spread
+ * over slots), as 8 hex digits. Not cryptographic: a collision only puts two
+ * keys in one slot.
+ */
+export function slotTag(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0).toString(16).padStart(TAG_LENGTH, '0');
 }
 
 /** The keys of one entry; they share a slot. */

@@ -15,7 +15,7 @@ export interface CreateWriteBehindOptions extends WriteBehindQueueOptions {
   redis?: RedisInput;
   /** `'redis'` (default), `'memory'` (not durable: for tests), or a store whose `queues` to use. */
   store?: 'redis' | 'memory' | { queues: QueueStore };
-  /** Key prefix: queues live at `<namespace>:wb:{<queue>}:*`. Default `'cachet'`. */
+  /** Key prefix: queues live at `<namespace>:wb:{<hash of queue>}:<queue>:*`. Default `'cachet'`. */
   namespace?: string;
   /** How recorded arguments and values are stored. Default `'msgpack'` (Date, Map, Set, BigInt, Buffer survive). */
   serializer?: 'msgpack' | 'json' | Serializer;

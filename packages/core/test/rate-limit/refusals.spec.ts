@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RateLimitAlgorithm } from '@cachet/core';
+import { KeySpace, type RateLimitAlgorithm } from '@cachet/core';
 import { testRedisUrl } from '@cachet/testing';
 import { sleep, STORE_KINDS } from '../support/stores.js';
 import { openLimiter, type LimiterFixture } from './limiters.js';
@@ -35,9 +35,10 @@ describe.each(STORE_KINDS)('refused requests do not consume quota: %s', (kind) =
       await Promise.all(Array.from({ length: 20 }, () => fixture.limiter.consume('counter', rule)));
       const namespace = (fixture.limiter as unknown as { keySpace: { namespace: string } }).keySpace.namespace;
       const redis = new Redis(testRedisUrl());
+      const { state } = new KeySpace(namespace).rateLimit('fixed-window', 'counter');
       try {
-        expect(await redis.get(`${namespace}:rl:{counter}:fw`)).toBe('3');
-        const ttl = await redis.pttl(`${namespace}:rl:{counter}:fw`);
+        expect(await redis.get(state)).toBe('3');
+        const ttl = await redis.pttl(state);
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(60_000);
       } finally {

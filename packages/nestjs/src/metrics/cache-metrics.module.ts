@@ -92,6 +92,12 @@ function metricsController(path: string): Type {
 
 async function loadPromClient(): Promise<typeof import('prom-client')> {
   try {
+    // The published build is CommonJS, where require() is the loader every test runner supports
+    // (Jest without --experimental-vm-modules refuses a dynamic import() there); sources run as ESM.
+    if (typeof require === 'function') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('prom-client') as typeof import('prom-client');
+    }
     return await import('prom-client');
   } catch (error) {
     throw new Error(

@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { CacheConfigError } from '@cachet/core';
+import { clientSubnet, resolveIpv6Subnet, type Ipv6Subnet } from './client-subnet.js';
 
 /** Whom to believe about the client's address: nobody, everybody, N proxies, or proxies at these addresses/CIDRs. */
 export type TrustProxy = boolean | number | string | readonly string[];
@@ -25,14 +26,18 @@ const PRESETS: Record<string, Array<[string, number, 'ipv4' | 'ipv6']>> = {
 /**
  * Decides the client address of a request. `X-Forwarded-For` is read only
  * as far as `trustProxy` allows, walking from the socket's peer leftwards, so
- * a client cannot mint fresh identities by sending the header itself.
+ * a client cannot mint fresh identities by sending the header itself. An
+ * IPv6 client is its network of `ipv6Subnet` bits (a /64 by default), since
+ * one subscriber holds a whole /64 and could otherwise take a quota per address.
  */
 export class ClientAddressResolver {
   private readonly mode: 'none' | 'all' | 'hops' | 'list';
   private readonly hops: number = 0;
   private readonly trusted = new BlockList();
+  private readonly ipv6Prefix: number;
 
-  constructor(trustProxy: TrustProxy = false) {
+  constructor(trustProxy: TrustProxy = false, ipv6Subnet?: Ipv6Subnet) {
+    this.ipv6Prefix = resolveIpv6Subnet(ipv6Subnet);
     if (trustProxy === false || trustProxy === 0) this.mode = 'none';
     else if (trustProxy === true) this.mode = 'all';
     else if (typeof trustProxy === 'number') {
@@ -55,8 +60,13 @@ export class ClientAddressResolver {
     }
   }
 
-  /** The address requests are counted under. */
+  /** The client requests are counted under: an IPv4 address, or an IPv6 network (`2001:db8:1:2::/64`). */
   resolve(request: HttpRequestLike): string {
+    return clientSubnet(this.address(request), this.ipv6Prefix);
+  }
+
+  /** The client's address, as far as the proxies are trusted. */
+  address(request: HttpRequestLike): string {
     const raw = request.raw ?? request;
     const peer = normalize(raw.socket?.remoteAddress ?? request.ip ?? '') || 'unknown';
     if (this.mode === 'none') return peer;

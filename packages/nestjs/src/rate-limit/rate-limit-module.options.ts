@@ -1,5 +1,6 @@
 import { CacheConfigError } from '@cachet/core';
 import { ClientAddressResolver, type TrustProxy } from './client-address.js';
+import type { Ipv6Subnet } from './client-subnet.js';
 import { resolveRateLimitPolicies, type RateLimitPolicy, type ResolvedRateLimitPolicy } from './rate-limit.policy.js';
 
 export type RateLimitHeaders = 'ietf' | 'legacy' | 'both' | false;
@@ -11,6 +12,11 @@ export interface RateLimitModuleOptions {
    * (the leftmost `X-Forwarded-For` entry), a number of proxy hops, or the proxies' addresses/CIDRs.
    */
   trustProxy?: TrustProxy;
+  /**
+   * IPv6 clients are counted per network of this many leading bits: 64 (default) makes one /64 one
+   * client; `false` or 128 counts every address apart. IPv4 (and IPv4-mapped IPv6) is never grouped.
+   */
+  ipv6Subnet?: Ipv6Subnet;
   /** Header families sent: IETF draft fields, legacy `X-RateLimit-*`, both (default) or none. */
   headers?: RateLimitHeaders;
   /** Redis unavailable: admit through the in-process insurance limiter (default) or answer 503. */
@@ -33,7 +39,7 @@ export interface ResolvedRateLimitModuleOptions {
 /** Validates and defaults the rate-limit options, once. */
 export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = {}): ResolvedRateLimitModuleOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new CacheConfigError('rateLimit', options, '{ trustProxy?, headers?, failOpen?, global? }');
+    throw new CacheConfigError('rateLimit', options, '{ trustProxy?, ipv6Subnet?, headers?, failOpen?, global? }');
   }
   const headers = options.headers ?? 'both';
   if (!['ietf', 'legacy', 'both', false].includes(headers)) {
@@ -49,6 +55,6 @@ export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = 
     failOpen,
     global: global !== undefined && global !== false,
     globalPolicies,
-    clientAddress: new ClientAddressResolver(options.trustProxy ?? false),
+    clientAddress: new ClientAddressResolver(options.trustProxy ?? false, options.ipv6Subnet),
   };
 }

@@ -8,7 +8,7 @@ import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
 
 /**
  * Write-behind on the module's store and namespace: queues live at
- * `<namespace>:wb:{<queue>}:*` on the module's connection (closed by the
+ * `<namespace>:wb:{<hash>}:<queue>:*` on the module's connection (closed by the
  * module, after the queues drained). `writeBehind` module options are the
  * defaults of every queue.
  */

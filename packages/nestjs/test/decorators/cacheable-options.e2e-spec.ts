@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
-import { CacheKeyError } from '@cachet/core';
+import { CacheKeyError, KeySpace } from '@cachet/core';
 import type { Redis } from 'ioredis';
 import { Cacheable, CacheService } from '../../src/index.js';
 import { bootCacheApp, CallLog, inspector, keysOf, uniqueNamespace } from '../support/test-app.js';
@@ -81,7 +81,8 @@ describe('@Cacheable options', () => {
     redis.disconnect();
   });
 
-  const pttl = (key: string) => redis.pttl(`${namespace}:e:{${key}}`);
+  const entryKey = (key: string) => new KeySpace(namespace).entry(key).entry;
+  const pttl = (key: string) => redis.pttl(entryKey(key));
 
   it('writes entries with the TTL it was given', async () => {
     await service.plain('a');
@@ -126,7 +127,7 @@ describe('@Cacheable options', () => {
 
   it('resets a sliding entry’s TTL on each hit', async () => {
     await service.sliding('s');
-    await redis.pexpire(`${namespace}:e:{sliding:s}`, 5_000); // as if 15 s had passed
+    await redis.pexpire(entryKey('sliding:s'), 5_000); // as if 15 s had passed
     expect(await service.sliding('s')).toBe('s');
     expect(await pttl('sliding:s')).toBeGreaterThan(15_000);
   });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { CacheConfigError } from '@cachet/core';
 import { testRedisUrl } from '@cachet/testing';
 import request from 'supertest';
-import { CacheModule, type CacheModuleOptions } from '../../src/index.js';
+import { CacheModule, type CacheModuleOptions, type Ipv6Subnet } from '../../src/index.js';
 import { RateLimit } from '../../src/rate-limit/rate-limit.decorator.js';
 import { RateLimitGuard } from '../../src/rate-limit/rate-limit.guard.js';
 import { initOrClose, uniqueNamespace } from '../support/test-app.js';
@@ -68,4 +69,17 @@ describe('CacheModule registers rate limiting', () => {
       ),
     ).rejects.toThrow(/"rateLimit.headers": "all"/);
   });
+
+  it.each([0, 129, 64.5, '64', true])(
+    'refuses rateLimit.ipv6Subnet %p at bootstrap with a typed error',
+    async (bad) => {
+      const ipv6Subnet = bad as Ipv6Subnet;
+      expect(() => CacheModule.forRoot({ store: 'memory', rateLimit: { ipv6Subnet } })).toThrow(CacheConfigError);
+      const failure = boot(
+        CacheModule.forRootAsync({ useFactory: () => ({ store: 'memory', rateLimit: { ipv6Subnet } }) }),
+      );
+      await expect(failure).rejects.toThrow(CacheConfigError);
+      await expect(failure).rejects.toThrow(/"rateLimit.ipv6Subnet"/);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import request from 'supertest';
-import { RateLimit, RateLimitGuard, type TrustProxy } from '@cachet/nestjs';
+import { RateLimit, RateLimitGuard, type Ipv6Subnet, type TrustProxy } from '@cachet/nestjs';
 import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
 
 @Controller()
@@ -20,8 +20,15 @@ const once = (fixture: RateLimitApp, forwardedFor?: string) => {
 };
 
 describe.each(PLATFORMS)('client identity and trustProxy (%s)', (platform) => {
-  const withTrust = async (trustProxy: TrustProxy, run: (fixture: RateLimitApp) => Promise<void>) => {
-    const fixture = await createRateLimitApp(platform, { controllers: [OneShotController], options: { trustProxy } });
+  const withTrust = async (
+    trustProxy: TrustProxy,
+    run: (fixture: RateLimitApp) => Promise<void>,
+    ipv6Subnet?: Ipv6Subnet,
+  ) => {
+    const fixture = await createRateLimitApp(platform, {
+      controllers: [OneShotController],
+      options: { trustProxy, ipv6Subnet },
+    });
     try {
       await run(fixture);
     } finally {
@@ -59,5 +66,46 @@ describe.each(PLATFORMS)('client identity and trustProxy (%s)', (platform) => {
       await once(fixture, '5.5.5.5').expect(429);
       await once(fixture, 'not-an-ip').expect(200); // garbage falls back to the peer, 127.0.0.1
       await once(fixture).expect(429);
+    }));
+
+  it('one IPv6 /64 is one client by default: another address of the network shares its quota', () =>
+    withTrust(true, async (fixture) => {
+      await once(fixture, '2001:db8:1:2::1').expect(200);
+      await once(fixture, '2001:db8:1:2:ffff:ffff:ffff:ffff').expect(429);
+      await once(fixture, '2001:DB8:1:2:0:0:0:abcd').expect(429); // any spelling of an address in it
+      await once(fixture, '2001:db8:1:3::1').expect(200); // the next /64 is another client
+    }));
+
+  it('ipv6Subnet sets the prefix; false or 128 counts every address apart', async () => {
+    await withTrust(
+      true,
+      async (fixture) => {
+        await once(fixture, '2001:db8:1:200::1').expect(200);
+        await once(fixture, '2001:db8:1:2ff::1').expect(429); // same /56
+        await once(fixture, '2001:db8:1:300::1').expect(200);
+      },
+      56,
+    );
+    for (const off of [false, 128] as const) {
+      await withTrust(
+        true,
+        async (fixture) => {
+          await once(fixture, '2001:db8:1:2::1').expect(200);
+          await once(fixture, '2001:db8:1:2::2').expect(200);
+          await once(fixture, '2001:db8:1:2:0::1').expect(429);
+        },
+        off,
+      );
+    }
+  });
+
+  it('IPv4-mapped IPv6 counts as the IPv4 address, in every spelling', () =>
+    withTrust(true, async (fixture) => {
+      await once(fixture, '::ffff:5.6.7.8').expect(200);
+      await once(fixture, '5.6.7.8').expect(429);
+      await once(fixture, '::ffff:506:708').expect(429);
+      await once(fixture, '0:0:0:0:0:ffff:5.6.7.8').expect(429);
+      // ...and a mapped address is never grouped with its IPv6 neighbours.
+      await once(fixture, '::ffff:5.6.7.9').expect(200);
     }));
 });

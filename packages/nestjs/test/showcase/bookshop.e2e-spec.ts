@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { KeySpace } from '@cachet/core';
 import request from 'supertest';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
 import { inspector, uniqueNamespace } from '../support/test-app.js';
@@ -30,16 +31,16 @@ describe.each(ADAPTERS)('the bookshop example app (%s)', (adapter) => {
     await books.findOne('1');
     await books.findOne('1');
     expect(table.queries).toBe(1);
-    const ttl = await redis.pttl(`${namespace}:e:{book:1}`);
+    const ttl = await redis.pttl(new KeySpace(namespace).entry('book:1').entry);
     expect(ttl).toBeGreaterThan(9 * 60_000);
     expect(ttl).toBeLessThanOrEqual(10 * 60_000);
   });
 
   it('slides the expiry of a list that keeps being read', async () => {
     await books.findAll();
-    await redis.pexpire(`${namespace}:e:{books:all}`, 1_000);
+    await redis.pexpire(new KeySpace(namespace).entry('books:all').entry, 1_000);
     await books.findAll();
-    expect(await redis.pttl(`${namespace}:e:{books:all}`)).toBeGreaterThan(50_000);
+    expect(await redis.pttl(new KeySpace(namespace).entry('books:all').entry)).toBeGreaterThan(50_000);
     expect(table.queries).toBe(1);
   });
 

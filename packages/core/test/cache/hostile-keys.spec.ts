@@ -1,0 +1,147 @@
+import { Cluster } from 'ioredis';
+import {
+  createCache,
+  createLockManager,
+  createRateLimiter,
+  KeySpace,
+  slotTag,
+  type Cache,
+  type LockManager,
+  type OwnedRateLimiter,
+} from '@cachet/core';
+import { startRedisCluster, type RedisClusterHandle } from '@cachet/testing';
+import { recordingLogger } from '../support/caches.js';
+
+/** User text that a naive `{<text>}` hash tag would let choose or split the slot layout. */
+const HOSTILE = [
+  '}',
+  '{}',
+  '{',
+  '{a}b',
+  '}{',
+  'a{b}c',
+  '{{}}',
+  '}a{b}',
+  '{x}:1',
+  '{x}:2',
+  'ключ{é}🙂',
+  `${'{'.repeat(50)}long${'}'.repeat(50)}:${'k'.repeat(5_000)}`,
+];
+
+describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (guarantee 11)', () => {
+  let cluster: RedisClusterHandle;
+  let client: Cluster;
+  let cache: Cache;
+  let locks: LockManager;
+  let limiter: OwnedRateLimiter;
+  let logger: ReturnType<typeof recordingLogger>;
+  const breakerEvents: string[] = [];
+  const keySlot = async (key: string) => Number(await client.call('CLUSTER', 'KEYSLOT', key));
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3 });
+    client = new Cluster(
+      cluster.nodes.map(({ host, port }) => ({ host, port })),
+      { enableAutoPipelining: true },
+    );
+    logger = recordingLogger();
+    const shared = { redis: client, namespace: 'hostile', logger, breaker: { threshold: 5 } } as const;
+    cache = createCache({ ...shared, commandTimeout: '2s' });
+    cache.events.on('breaker', (event) => breakerEvents.push(`${event.previous}->${event.state}`));
+    locks = createLockManager({ redis: client, namespace: 'hostile', logger, commandTimeout: '2s' });
+    limiter = createRateLimiter({ ...shared, commandTimeout: '2s', failOpen: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await limiter?.close();
+    await locks?.close();
+    await cache?.close();
+    await client?.quit();
+    await cluster?.stop();
+  });
+
+  afterEach(() => {
+    expect(breakerEvents).toEqual([]);
+    expect(cache.stats().errors).toBe(0);
+    expect(cache.stats().breaker).toBe('closed');
+    expect(logger.lines.filter((line) => !line.startsWith('log '))).toEqual([]);
+  });
+
+  it('puts every key of one user text in the slot of the library tag, whatever braces it holds', async () => {
+    const keySpace = new KeySpace('hostile');
+    for (const text of HOSTILE) {
+      const expected = await keySlot(`{${slotTag(text)}}`);
+      const { entry, fence, lease } = keySpace.entry(text);
+      const lock = keySpace.lock(text);
+      const rate = keySpace.rateLimit('token-bucket', text);
+      const queue = keySpace.scoped('wb', text);
+      const names = [entry, fence, lease, keySpace.tag(text), lock.lock, lock.fence, rate.state, rate.block];
+      names.push(`${queue}:s`, `${queue}:p`, `${queue}:o:f`);
+      for (const name of names) expect([name, await keySlot(name)]).toEqual([name, expected]);
+      expect(keySpace.userKey(entry)).toBe(text);
+    }
+    // Braces in two keys never force them into one slot.
+    const slots = new Set(
+      await Promise.all(['{x}:1', '{x}:2', '{x}:3', '{x}:4'].map((k) => keySlot(keySpace.entry(k).entry))),
+    );
+    expect(slots.size).toBeGreaterThan(1);
+  });
+
+  it('get, set, getOrSet and delete work', async () => {
+    for (const key of HOSTILE) {
+      await cache.set(key, { key });
+      expect(await cache.get(key)).toEqual({ key });
+      await cache.delete(key);
+      expect(await cache.get(key)).toBeUndefined();
+      let loads = 0;
+      const loader = async () => ({ loads: ++loads });
+      expect(await cache.getOrSet(key, loader)).toEqual({ loads: 1 });
+      expect(await cache.getOrSet(key, loader)).toEqual({ loads: 1 });
+      expect(loads).toBe(1);
+    }
+    expect(await cache.mget(HOSTILE)).toEqual(HOSTILE.map(() => ({ loads: 1 })));
+  });
+
+  it('invalidateTags works for hostile tags on hostile keys', async () => {
+    for (const [index, key] of HOSTILE.entries()) {
+      const tag = HOSTILE[(index + 1) % HOSTILE.length]!;
+      await cache.set(key, 'tagged', { tags: [tag, key] });
+      expect(await cache.get(key, { tags: [tag, key] })).toBe('tagged');
+      await cache.invalidateTags(tag);
+      expect(await cache.get(key, { tags: [tag, key] })).toBeUndefined();
+      expect(await cache.get(key)).toBeUndefined();
+    }
+  });
+
+  it('deleteMatching finds hostile keys by their own text', async () => {
+    const scoped = cache.withNamespace('hostile-scan');
+    for (const key of HOSTILE) await scoped.set(`p:${key}`, 1);
+    await scoped.set('other', 1);
+    expect(await scoped.deleteMatching('p:*')).toBe(HOSTILE.length);
+    expect(await scoped.get('other')).toBe(1);
+    for (const key of HOSTILE) expect(await scoped.get(`p:${key}`)).toBeUndefined();
+  });
+
+  it('withLock works for hostile lock names', async () => {
+    for (const name of HOSTILE) {
+      const tokens: number[] = [];
+      for (let i = 0; i < 2; i++)
+        await locks.withLock(name, async ({ fencingToken }) => void tokens.push(fencingToken));
+      expect(tokens[1]).toBeGreaterThan(tokens[0]!);
+    }
+  });
+
+  it('rate limits work for hostile subjects, answered by Redis', async () => {
+    const rule = { limit: 2, window: '1m', algorithm: 'fixed-window' } as const;
+    for (const subject of HOSTILE) {
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await limiter.consume(subject, rule));
+      expect(results.map((result) => [result.allowed, result.source])).toEqual([
+        [true, 'store'],
+        [true, 'store'],
+        [false, 'store'],
+      ]);
+    }
+    expect(limiter.stats().storeErrors).toBe(0);
+  });
+});
