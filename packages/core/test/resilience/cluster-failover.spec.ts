@@ -4,6 +4,7 @@ import { Cluster, Redis } from 'ioredis';
 import { createCache, KeySpace, type Cache } from '@cachet/core';
 import { startRedisCluster, type RedisClusterHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
+import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';
 import { sleep } from '../support/stores.js';
 
 /**
@@ -15,7 +16,8 @@ import { sleep } from '../support/stores.js';
  * cluster reports `cluster_state:ok`. Each run appends its figures to
  * test-artifacts/cluster-failover.jsonl.
  */
-const NAMESPACE = 'failover';
+/** Its generation key lives on a master that stays up (see namespaceOffFirstMaster). */
+const NAMESPACE = namespaceOffFirstMaster('failover');
 const KEYS = 240;
 const WORKERS = 16;
 const COMMAND_TIMEOUT_MS = 250;
