@@ -262,3 +262,36 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promi
     await sleep(20);
   }
 }
+
+describe('a Cluster replica lost', () => {
+  let cluster: RedisClusterHandle;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3, replicas: 1, nodeTimeoutMs: 1_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('changes nothing for the cache: every key still hits, no breaker opens, no call fails', async () => {
+    const cache = createCache({
+      redis: { cluster: seeds(cluster).slice(0, 3) },
+      namespace: NAMESPACE,
+      commandTimeout: 500,
+    });
+    try {
+      const keys = Array.from({ length: 60 }, (_, i) => `replica-loss-${i}`);
+      await Promise.all(keys.map((key) => cache.set(key, key)));
+      await cluster.killNode(3);
+      await waitFor(async () => (await clusterState(cluster.nodes[0]!.port)) === 'ok');
+      for (let round = 0; round < 3; round++) {
+        const values = await Promise.all(keys.map((key) => cache.fetch(key, async () => 'source')));
+        expect(values.filter((fetched) => fetched.outcome !== 'hit')).toEqual([]);
+        await sleep(500);
+      }
+      expect(cache.stats()).toMatchObject({ breaker: 'closed', breakerNodes: {}, errors: 0 });
+    } finally {
+      await cache.close();
+    }
+  }, 60_000);
+});
