@@ -28,6 +28,13 @@ export interface NodeBreakersOptions {
 
 /** The breaker of calls that name no key (a scan of every master), and of a single server. */
 const WHOLE_STORE = '*';
+/**
+ * After a failover is seen, masters can still answer CLUSTERDOWN for a moment (each learns the news on its
+ * own), opening healthy breakers after the one re-probe. For this long, open breakers are probed again at
+ * most every `SETTLE_PROBE_MS` instead of after `resetAfter`.
+ */
+const SETTLE_MS = 3_000;
+const SETTLE_PROBE_MS = 200;
 
 /**
  * One circuit breaker per Redis node, so a dead or unreachable Cluster master
@@ -38,6 +45,8 @@ const WHOLE_STORE = '*';
  */
 export class NodeBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private settleUntil = 0;
+  private readonly settleProbes = new WeakMap<CircuitBreaker, number>();
 
   constructor(
     private readonly options: NodeBreakersOptions,
@@ -46,6 +55,7 @@ export class NodeBreakers {
     // A failover ends a cluster-wide outage (CLUSTERDOWN on every master while a slot had no master), which
     // may have opened healthy masters' breakers too: probe them now rather than after resetAfter.
     router?.onRoutesChanged(() => {
+      this.settleUntil = performance.now() + SETTLE_MS;
       for (const breaker of this.breakers.values()) breaker.probeNow();
     });
   }
@@ -70,7 +80,7 @@ export class NodeBreakers {
 
   /** False while the breaker for `routeKey` is open: callers then skip Redis without even trying. */
   allows(routeKey?: string): boolean {
-    if (this.for(routeKey).state !== 'open') return true;
+    if (this.settled(this.for(routeKey)).state !== 'open') return true;
     this.router?.routesMayBeStale();
     return false;
   }
@@ -78,11 +88,28 @@ export class NodeBreakers {
   /** Runs `operation` under the breaker for `routeKey`; BreakerOpenError at once while it is open. */
   async run<T>(routeKey: string | undefined, operation: () => Promise<T>): Promise<T> {
     try {
-      return await this.for(routeKey).run(operation);
+      return await this.settled(this.for(routeKey)).run(operation);
     } catch (error) {
       if (error instanceof BreakerOpenError) this.router?.routesMayBeStale();
       throw error;
     }
+  }
+
+  /** While a failover settles, lets an open breaker probe again soon (see SETTLE_MS). */
+  private settled(breaker: CircuitBreaker): CircuitBreaker {
+    if (this.settleUntil === 0 || breaker.state !== 'open') return breaker;
+    const now = performance.now();
+    if (now > this.settleUntil) {
+      this.settleUntil = 0;
+      return breaker;
+    }
+    const lastProbe = this.settleProbes.get(breaker);
+    if (lastProbe === undefined) this.settleProbes.set(breaker, now);
+    else if (now - lastProbe >= SETTLE_PROBE_MS) {
+      this.settleProbes.set(breaker, now);
+      breaker.probeNow();
+    }
+    return breaker;
   }
 
   /**

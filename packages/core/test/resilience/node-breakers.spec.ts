@@ -63,6 +63,17 @@ describe('NodeBreakers', () => {
     expect(breakers.nodeStates()).toEqual({ c: 'half-open' }); // a serves nothing any more: forgotten
   });
 
+  it('while a failover settles, a breaker opened again (a master still answering CLUSTERDOWN) is soon re-probed', async () => {
+    const router = new TableRouter();
+    const breakers = new NodeBreakers({ threshold: 1, resetMs: 60_000, logger: recordingLogger(), name: 'x' }, router);
+    router.failover('a', 'a2');
+    await expect(breakers.run('b:k', fail)).rejects.toThrow(); // opened after the re-probe of the failover
+    expect(breakers.allows('b:k')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await expect(breakers.run('b:k', ok)).resolves.toBe('ok');
+    expect(breakers.state).toBe('closed');
+  });
+
   it('without a router (a single server) there is exactly one breaker, as before', async () => {
     const breakers = new NodeBreakers({ threshold: 2, resetMs: 60_000, logger: recordingLogger(), name: 'x' });
     await expect(breakers.run('a:k', fail)).rejects.toThrow();
