@@ -12,7 +12,12 @@ export type {
   SetOptions,
   TtlOption,
 } from './cache/cache.types.js';
-export { CACHE_DEFAULTS } from './cache/cache-options.js';
+export {
+  CACHE_DEFAULTS,
+  resolveCacheOptions,
+  resolveTtlBounds,
+  type ResolvedCacheOptions,
+} from './cache/cache-options.js';
 export { assertValidKey, assertValidTag, stableHash } from './cache/cache-key.js';
 export { assertEntryOptions } from './cache/ttl-policy.js';
 export { ENTRY_FORMAT, EntryFlags, decodeEntry } from './cache/entry-codec.js';
@@ -20,7 +25,7 @@ export type { Serializer } from './cache/serializer.js';
 export { msgpackSerializer, jsonSerializer } from './cache/serializers.js';
 
 // Store
-export type { Store, MessageBus, MessageHandler } from './store/store.js';
+export type { Store, MessageBus, MessageHandler, BusSubscription } from './store/store.js';
 export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis.store.js';
 export { MemoryStore } from './store/memory.store.js';
@@ -41,6 +46,8 @@ export type {
   ResolvedRateLimitRule,
   RateLimitResult,
   RateLimitSource,
+  RateLimitCheck,
+  RateLimitBatchResult,
 } from './rate-limit/rate-limit.types.js';
 export type {
   RateLimitAlgorithm,
@@ -48,6 +55,7 @@ export type {
   RateLimitKeys,
   RateLimitConsumeRequest,
   RateLimitOutcome,
+  RateLimitBatchOutcome,
 } from './store/rate-limit.store.js';
 export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
@@ -75,6 +83,8 @@ export type {
   WriteBehindQueueStats,
   PendingRead,
   DeadLetterView,
+  DeadLetterReplay,
+  SupersededDeadLetter,
 } from './write-behind/write-behind.types.js';
 export type {
   QueueStore,
@@ -114,7 +124,15 @@ export type {
 } from './ops/redis-inspection.types.js';
 
 // Shared
-export { toMs, toOptionalMs, type Duration, type DurationUnit } from './shared/duration.js';
+export {
+  toMs,
+  toOptionalMs,
+  MAX_DURATION_MS,
+  MAX_TIMER_MS,
+  type Duration,
+  type DurationBounds,
+  type DurationUnit,
+} from './shared/duration.js';
 export {
   CachetError,
   CacheConfigError,
@@ -125,6 +143,7 @@ export {
   RateLimitExceededError,
   RateLimitUnavailableError,
   WriteBehindError,
+  WriteBehindNotReplicatedError,
   ErrorCodes,
   type ErrorCode,
 } from './shared/errors.js';

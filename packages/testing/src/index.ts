@@ -38,3 +38,18 @@ export {
   type ClusterFaultProxy,
   type ClusterNatMap,
 } from './consistency/cluster-fault-proxy.js';
+export {
+  checkConsistency,
+  assertConsistent,
+  ConsistencyViolationError,
+  type CheckConsistencyOptions,
+} from './consistency/check-consistency.js';
+export {
+  formatReport,
+  formatViolation,
+  type ConsistencyReport,
+  type ModeReport,
+  type BusLagSummary,
+} from './consistency/consistency-report.js';
+export type { Violation, ViolationKind } from './consistency/history.types.js';
+export type { Topology } from './consistency/consistency-cell.js';

@@ -72,6 +72,7 @@ export class CacheEngine {
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
       compressionThreshold: options.compressionThreshold,
+      maxValueSize: options.maxValueSize,
     });
   }
 

@@ -2,6 +2,7 @@ import { MemoryStore } from '../store/memory.store.js';
 import { RedisStore } from '../store/redis.store.js';
 import type { Store } from '../store/store.js';
 import { CacheConfigError } from '../shared/errors.js';
+import type { CacheLogger } from '../telemetry/logger.js';
 import { CacheEngine } from './cache-engine.js';
 import { resolveCacheOptions } from './cache-options.js';
 import type { Cache, CacheOptions } from './cache.types.js';
@@ -19,11 +20,15 @@ import { NamespacedCache } from './namespaced-cache.js';
  */
 export function createCache(options: CacheOptions = {}): Cache {
   const resolved = resolveCacheOptions(options);
-  const { store, owned } = openStore(options, resolved.commandTimeoutMs);
+  const { store, owned } = openStore(options, resolved.commandTimeoutMs, resolved.logger);
   return new NamespacedCache(new CacheEngine(store, resolved, owned), resolved.namespace);
 }
 
-function openStore(options: CacheOptions, commandTimeoutMs: number): { store: Store; owned: boolean } {
+function openStore(
+  options: CacheOptions,
+  commandTimeoutMs: number,
+  logger: CacheLogger,
+): { store: Store; owned: boolean } {
   const kind = options.store ?? 'redis';
   if (typeof kind === 'object') return { store: kind, owned: false };
   if (kind === 'memory') return { store: new MemoryStore(), owned: true };
@@ -35,5 +40,5 @@ function openStore(options: CacheOptions, commandTimeoutMs: number): { store: St
       "a Redis URL, options or client (or store: 'memory' to run without Redis)",
     );
   }
-  return { store: RedisStore.connect(options.redis, { commandTimeoutMs }), owned: true };
+  return { store: RedisStore.connect(options.redis, { commandTimeoutMs }, { logger }), owned: true };
 }

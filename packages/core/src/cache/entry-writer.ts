@@ -17,6 +17,32 @@ export class EntryWriter {
     private readonly keySpace: KeySpace,
   ) {}
 
+  get namespace(): string {
+    return this.keySpace.namespace;
+  }
+
+  /**
+   * What a load takes before its loader runs, in one parallel round: the tag
+   * versions to record and the write fence to present (null when the fence
+   * already moved since `before` was read; see `EntryStore.claimFence`).
+   */
+  async beginLoad(
+    before: ReadOutcome,
+    tags: readonly string[],
+    holdMs: number,
+  ): Promise<{ versions: string[]; fence: string | null }> {
+    const [versions, fence] = await Promise.all([
+      this.tagVersions(tags),
+      this.engine.store.entries.claimFence(before.keys.fence, before.read.fence, holdMs),
+    ]);
+    return { versions, fence };
+  }
+
+  /** Keeps a load's fence claim alive; false once the fence moved (the load can no longer be written). */
+  async holdFence(keys: EntryKeys, fence: string, holdMs: number): Promise<boolean> {
+    return (await this.engine.store.entries.claimFence(keys.fence, fence, holdMs)) !== null;
+  }
+
   /** Versions of the namespace generation and of `tags` (created when missing), generation first. */
   tagVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
@@ -39,7 +65,7 @@ export class EntryWriter {
 
   /**
    * Writes a loader's value unless the key was written, deleted or evicted
-   * since the load began ('superseded'); 'skipped' when it is not to be cached.
+   * since the load claimed `fence` ('superseded'); 'skipped' when it is not to be cached.
    */
   async writeLoaded<T>(
     key: string,
@@ -48,6 +74,7 @@ export class EntryWriter {
     tags: readonly string[],
     versions: readonly string[],
     before: ReadOutcome,
+    fence: string,
     leaseToken: string | undefined,
     deltaMs: number,
   ): Promise<'written' | 'skipped' | 'superseded'> {
@@ -64,15 +91,20 @@ export class EntryWriter {
       if (leaseToken) await this.releaseLease(before.keys, leaseToken);
       return 'skipped';
     }
-    const written = await this.send(before.keys, value, options, body, 'load', before.read.fence, leaseToken ?? '');
+    const written = await this.send(before.keys, value, options, body, 'load', fence, leaseToken ?? '');
     return written ? 'written' : 'superseded';
   }
 
-  /** True when neither the key's fence nor any of its tags moved since the load began. */
-  async unchangedSince(before: ReadOutcome, versions: readonly string[], tags: readonly string[]): Promise<boolean> {
+  /** True when neither the key's fence nor any of its tags moved since the load claimed `fence`. */
+  async unchangedSince(
+    keys: EntryKeys,
+    fence: string,
+    versions: readonly string[],
+    tags: readonly string[],
+  ): Promise<boolean> {
     const tagKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
-    const now = await this.engine.store.entries.read({ keys: before.keys, tagKeys });
-    return now.fence === before.read.fence && now.tagVersions.every((version, i) => version === versions[i]);
+    const now = await this.engine.store.entries.read({ keys, tagKeys });
+    return now.fence === fence && now.tagVersions.every((version, i) => version === versions[i]);
   }
 
   releaseLease(keys: EntryKeys, token: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { LoadCoordinator } from '../stampede/load-coordinator.js';
+import { planLoad } from '../stampede/load-plan.js';
 import type { KeySpace } from '../store/key-space.js';
 import { assertValidKey, assertValidTag } from './cache-key.js';
 import type { CacheEngine } from './cache-engine.js';
@@ -75,8 +76,8 @@ export class NamespacedCache implements Cache {
 
   async set<T>(key: string, value: T, options: SetOptions = {}): Promise<void> {
     assertValidKey(key);
-    (options.tags ?? []).forEach(assertValidTag);
     assertEntryOptions(options, `set("${key}")`);
+    (options.tags ?? []).forEach(assertValidTag);
     this.engine.codec.encode(key, value); // a SerializationError surfaces even when Redis is away
     const route = this.keySpace.entry(key).entry;
     if (!this.engine.available(route)) return this.unavailable(undefined);
@@ -96,10 +97,15 @@ export class NamespacedCache implements Cache {
     return (await this.fetch(key, loader, options)).value;
   }
 
-  fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T> = {}): Promise<CacheFetchResult<T>> {
+  async fetch<T>(
+    key: string,
+    loader: () => Promise<T>,
+    options: GetOrSetOptions<T> = {},
+  ): Promise<CacheFetchResult<T>> {
     assertValidKey(key);
+    assertEntryOptions(options, `getOrSet("${key}")`);
     (options.tags ?? []).forEach(assertValidTag);
-    return this.coordinator.fetch(LoadCoordinator.plan(this.engine, key, loader, options));
+    return this.coordinator.fetch(planLoad(this.engine, key, loader, options));
   }
 
   async delete(...keys: string[]): Promise<void> {

@@ -28,8 +28,12 @@ export interface ResolvedRateLimitRule {
   readonly burst: number;
 }
 
-/** Where an answer came from. */
-export type RateLimitSource = 'store' | 'short-circuit' | 'insurance';
+/**
+ * Where an answer came from. `'unchecked'`: another policy of the same
+ * `consumeAll` refused before this one was asked (from memory, or in a slot
+ * checked earlier); nothing was taken and the figures say nothing.
+ */
+export type RateLimitSource = 'store' | 'short-circuit' | 'insurance' | 'unchecked';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -41,4 +45,32 @@ export interface RateLimitResult {
   /** 0 when allowed; else whole ms until the same request would pass (the block included). */
   retryAfterMs: number;
   source: RateLimitSource;
+}
+
+/** One policy of a request checked with `consumeAll`. */
+export interface RateLimitCheck {
+  subject: string;
+  rule: RateLimitRule | ResolvedRateLimitRule;
+  /** Overrides the rule's cost for this request. */
+  cost?: number;
+  /**
+   * Where the subject's keys live on Cluster (default: the subject itself).
+   * Checks given the same slot, e.g. the client they count, share a Cluster
+   * slot and so are one script, one round trip. Pass the same slot to
+   * `consume` and `reset` for the same subject.
+   */
+  slot?: string;
+}
+
+/** What `consumeAll` answered: admitted by every policy (each took its units), or by none (none took any). */
+export interface RateLimitBatchResult {
+  allowed: boolean;
+  /**
+   * One per check, in order. `allowed` says whether that policy admits the
+   * request; when another refused, it took nothing and `remaining` is what it
+   * holds now.
+   */
+  results: RateLimitResult[];
+  /** 0 when allowed; else whole ms until every refusing policy would pass, absent other requests. */
+  retryAfterMs: number;
 }

@@ -1,12 +1,24 @@
 import { BreakerOpenError } from '../resilience/circuit-breaker.js';
 import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
-import { CacheKeyError, RateLimitExceededError, RateLimitUnavailableError } from '../shared/errors.js';
+import {
+  CacheConfigError,
+  CacheKeyError,
+  RateLimitExceededError,
+  RateLimitUnavailableError,
+} from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory-rate-limit.store.js';
 import type { RateLimitConsumeRequest, RateLimitStore } from '../store/rate-limit.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { assertCost, resolveRateLimitRule } from './rate-limit-rule.js';
-import type { RateLimitResult, RateLimitRule, ResolvedRateLimitRule } from './rate-limit.types.js';
+import type {
+  RateLimitBatchResult,
+  RateLimitCheck,
+  RateLimitResult,
+  RateLimitRule,
+  ResolvedRateLimitRule,
+} from './rate-limit.types.js';
+import { consumeBatch, type RateLimitBatchVerdict } from './rate-limit-batch.js';
 import { OverLimitCache } from './over-limit-cache.js';
 
 export interface RateLimiterConfig {
@@ -29,6 +41,8 @@ export interface RateLimiterConfig {
 export interface ConsumeOptions {
   /** Overrides the rule's cost for this request. */
   cost?: number;
+  /** Places the subject's keys on Cluster (default: the subject); see `RateLimitCheck.slot`. */
+  slot?: string;
 }
 
 export interface RateLimiterStats {
@@ -84,43 +98,79 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: ConsumeOptions = {},
   ): Promise<RateLimitResult> {
-    assertSubject(subject);
-    const resolved = resolveRateLimitRule(rule);
-    const cost = options.cost === undefined ? resolved.cost : assertCost(options.cost, resolved);
-    const keys = this.keySpace.rateLimit(resolved.algorithm, subject);
+    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost, slot: options.slot }]);
+    return results[0]!;
+  }
 
-    const known = this.overLimit.check(keys.state, cost);
-    if (known) {
-      this.counters.shortCircuited++;
-      return { allowed: false, limit: resolved.limit, ...known, source: 'short-circuit' };
+  /**
+   * Checks several policies of one request and takes their units only if
+   * every one admits it: admitted by all, or consuming none. One round trip
+   * on a single Redis, and on Cluster when the subjects' keys share a slot;
+   * otherwise the slots are checked in turn and refunded on refusal (never
+   * admitting more than a policy allows). A subject known in this process to
+   * be over its limit refuses the whole request without a round trip.
+   */
+  async consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
+    if (!Array.isArray(checks) || checks.length === 0) {
+      throw new CacheConfigError('consumeAll', checks, 'a non-empty array of { subject, rule, cost? }');
+    }
+    const rules: ResolvedRateLimitRule[] = [];
+    const requests: RateLimitConsumeRequest[] = [];
+    const states = new Set<string>();
+    for (const { subject, rule, cost: override, slot } of checks) {
+      assertSubject(subject);
+      if (slot !== undefined) assertSubject(slot);
+      const resolved = resolveRateLimitRule(rule);
+      const cost = override === undefined ? resolved.cost : assertCost(override, resolved);
+      const keys = this.keySpace.rateLimit(resolved.algorithm, subject, slot);
+      // Two checks of one counter in one atomic step would each see the other's units as still free.
+      if (states.has(keys.state)) {
+        throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
+      }
+      states.add(keys.state);
+      rules.push(resolved);
+      const { algorithm, limit, windowMs, blockMs, burst } = resolved;
+      requests.push({ keys, algorithm, limit, windowMs, cost, blockMs, burst });
     }
 
-    const request: RateLimitConsumeRequest = {
-      keys,
-      algorithm: resolved.algorithm,
-      limit: resolved.limit,
-      windowMs: resolved.windowMs,
-      cost,
-      blockMs: resolved.blockMs,
-      burst: resolved.burst,
-    };
-    let result: RateLimitResult;
+    for (let i = 0; i < requests.length; i++) {
+      const known = this.overLimit.check(requests[i]!.keys.state, requests[i]!.cost);
+      if (!known) continue;
+      this.counters.shortCircuited++;
+      const results = rules.map((rule) => unchecked(rule));
+      results[i] = { allowed: false, limit: rules[i]!.limit, ...known, source: 'short-circuit' };
+      return { allowed: false, results, retryAfterMs: known.retryAfterMs };
+    }
+
+    let verdict: RateLimitBatchVerdict;
+    let source: 'store' | 'insurance' = 'store';
     try {
-      const outcome = await this.breakers.run(keys.state, async () => {
+      // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
+      verdict = await this.breakers.run(requests[0]!.keys.state, async () => {
         if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
-        return this.config.store.consume(request);
+        return consumeBatch(this.config.store, requests);
       });
       this.counters.storeChecks++;
-      result = { ...outcome, limit: resolved.limit, source: 'store' };
     } catch (error) {
       if (!(error instanceof BreakerOpenError)) this.counters.storeErrors++;
       if (!this.config.failOpen) throw new RateLimitUnavailableError({ cause: error });
       this.counters.insured++;
-      result = { ...this.insurance.consumeNow(request), limit: resolved.limit, source: 'insurance' };
+      verdict = this.insurance.consumeAllNow(requests);
+      source = 'insurance';
     }
-    if (!result.allowed)
-      this.overLimit.remember(keys.state, cost, result.retryAfterMs, result.resetMs, result.remaining);
-    return result;
+
+    let retryAfterMs = 0;
+    const results = rules.map((rule, i): RateLimitResult => {
+      const outcome = verdict.outcomes[i];
+      if (!outcome) return unchecked(rule);
+      if (!outcome.allowed) {
+        const { keys, cost } = requests[i]!;
+        this.overLimit.remember(keys.state, cost, outcome.retryAfterMs, outcome.resetMs, outcome.remaining);
+        retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs);
+      }
+      return { ...outcome, limit: rule.limit, source };
+    });
+    return { allowed: verdict.allowed, results, retryAfterMs };
   }
 
   /** Like `consume`, but a refusal throws RateLimitExceededError (named after `policy`, default the subject). */
@@ -135,9 +185,14 @@ export class RateLimiter {
   }
 
   /** Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). */
-  async reset(subject: string, rule: RateLimitRule | ResolvedRateLimitRule): Promise<void> {
+  async reset(
+    subject: string,
+    rule: RateLimitRule | ResolvedRateLimitRule,
+    options: Pick<ConsumeOptions, 'slot'> = {},
+  ): Promise<void> {
     assertSubject(subject);
-    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject);
+    if (options.slot !== undefined) assertSubject(options.slot);
+    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);
@@ -146,6 +201,10 @@ export class RateLimiter {
   stats(): RateLimiterStats {
     return { ...this.counters };
   }
+}
+
+function unchecked(rule: ResolvedRateLimitRule): RateLimitResult {
+  return { allowed: true, limit: rule.limit, remaining: rule.limit, resetMs: 0, retryAfterMs: 0, source: 'unchecked' };
 }
 
 function assertSubject(subject: unknown): asserts subject is string {

@@ -1,25 +1,15 @@
 import type { CacheEngine } from '../cache/cache-engine.js';
-import type { CacheFetchResult, GetOrSetOptions } from '../cache/cache.types.js';
+import type { CacheFetchResult } from '../cache/cache.types.js';
 import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
 import { EntryWriter } from '../cache/entry-writer.js';
-import { toMs } from '../shared/duration.js';
 import type { KeySpace } from '../store/key-space.js';
-import type { Flight } from './single-flight.js';
+import { LoadClaim } from './load-claim.js';
+import { fenceHoldMs, refreshesStale, type LoadPlan } from './load-plan.js';
+import { SHARED, soloFlight, type Flight, type FlightControl } from './single-flight.js';
 import { shouldRefreshEarly } from './xfetch.js';
 
-/** A loader call as the coordinator sees it, with its options resolved to ms. */
-interface LoadPlan<T> {
-  key: string;
-  loader: () => Promise<T>;
-  options: GetOrSetOptions<T>;
-  tags: readonly string[];
-  leaseTtlMs: number;
-  waitMs: number;
-  swrMs: number;
-  sieMs: number;
-  /** Nothing about this call needs the server clock or a script on a hit: try a plain MGET first. */
-  peekFirst: boolean;
-}
+/** Rounds a caller goes through joining flights that cannot vouch for it, before it reads on its own. */
+const MAX_ROUNDS = 3;
 
 /**
  * The read-through path with every stampede defence, in order of cost:
@@ -29,7 +19,12 @@ interface LoadPlan<T> {
  * only if no write, delete or invalidation of the key happened meanwhile.
  * Early refresh (XFetch) and stale-while-revalidate refresh in the
  * background under the same lease; stale-if-error serves the old value when
- * the loader fails.
+ * the loader fails, and takes the lease like any refresh.
+ *
+ * Every result a flight shares is vouched for by a read sent after the
+ * callers that receive it started (see SingleFlight), so a call that starts
+ * after a change resolved — here or on another instance — never gets the
+ * value from before it.
  */
 export class LoadCoordinator {
   private readonly writer: EntryWriter;
@@ -41,52 +36,29 @@ export class LoadCoordinator {
     this.writer = new EntryWriter(engine, keySpace);
   }
 
-  /** Joiners of a superseded flight go round again, a bounded number of times. */
+  /** Joiners a flight cannot vouch for go round again, a bounded number of times, then read on their own. */
   fetch<T>(plan: LoadPlan<T>, round = 0): Promise<CacheFetchResult<T>> {
     const local = this.engine.l1Get(this.keySpace.namespace, plan.key, plan.options.l1);
     if (local) {
       this.engine.counters.increment(this.keySpace.namespace, 'hits', 1, { key: plan.key });
       return Promise.resolve({ value: local.value as T, outcome: 'hit' });
     }
+    if (round >= MAX_ROUNDS) return this.resolve(plan, soloFlight()).then((flight) => flight.result);
     return this.engine.singleFlight.run(
       this.flightKey(plan.key),
-      () => this.resolve(plan),
-      (flight) => (round < 3 ? this.fetch(plan, round + 1) : Promise.resolve(flight.result)),
+      (control) => this.resolve(plan, control),
+      () => this.fetch(plan, round + 1),
     );
   }
 
-  static plan<T>(engine: CacheEngine, key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): LoadPlan<T> {
-    const lock = options.lock === false ? undefined : options.lock;
-    return {
-      key,
-      loader,
-      options,
-      tags: options.tags ?? [],
-      leaseTtlMs: lock?.ttl === undefined ? engine.options.lockTtlMs : toMs(lock.ttl, 'lock.ttl'),
-      waitMs:
-        options.lock === false
-          ? 0
-          : lock?.wait === undefined
-            ? engine.options.lockWaitMs
-            : toMs(lock.wait, 'lock.wait', { allowZero: true }),
-      swrMs:
-        options.staleWhileRevalidate === undefined ? 0 : toMs(options.staleWhileRevalidate, 'staleWhileRevalidate'),
-      sieMs: options.staleIfError === undefined ? 0 : toMs(options.staleIfError, 'staleIfError'),
-      peekFirst:
-        !options.sliding &&
-        !options.earlyRefresh &&
-        options.staleWhileRevalidate === undefined &&
-        options.staleIfError === undefined,
-    };
-  }
-
-  private async resolve<T>(plan: LoadPlan<T>): Promise<Flight<CacheFetchResult<T>>> {
+  private async resolve<T>(plan: LoadPlan<T>, control: FlightControl): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
-    if (!engine.available(this.route(plan.key))) return settled(await this.loadWithoutStore(plan));
+    if (!engine.available(this.route(plan.key))) return this.withoutStore(plan, control);
     const generation = engine.l1Generation(namespace);
+    const vouched = control.validating();
     let outcome: ReadOutcome;
     try {
       outcome = await engine.guard(
@@ -94,19 +66,19 @@ export class LoadCoordinator {
         () =>
           readEntry(engine, this.keySpace, plan.key, plan.tags, {
             peekFirst: plan.peekFirst,
-            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: plan.swrMs > 0 } : undefined,
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) } : undefined,
           }),
         this.route(plan.key),
       );
     } catch (error) {
-      return settled(await this.loadWithoutStore(plan, error));
+      return this.withoutStore(plan, control, error);
     }
 
     if (outcome.state === 'fresh') {
       engine.counters.increment(namespace, 'hits', 1, { key: plan.key });
       engine.l1Fill(namespace, outcome, plan.options.l1, generation);
       this.maybeRefreshEarly(plan, outcome);
-      return settled({ value: outcome.value as T, outcome: 'hit' });
+      return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
     }
     if (outcome.state === 'stale') {
       const staleAge = outcome.read.now - outcome.entry!.logicalExpireAt;
@@ -114,15 +86,17 @@ export class LoadCoordinator {
         engine.counters.increment(namespace, 'staleServes', 1, { key: plan.key });
         if (outcome.read.lease === 0 || !locking)
           this.refreshInBackground(plan, outcome, outcome.read.lease === 0 ? token : undefined);
-        return settled({ value: outcome.value as T, outcome: 'stale' });
+        return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
       }
       if (staleAge < plan.sieMs && (engine.errorBackoffUntil.get(this.backoffKey(plan.key)) ?? 0) > Date.now()) {
         engine.counters.increment(namespace, 'staleServes', 1, { key: plan.key });
-        return settled({ value: outcome.value as T, outcome: 'stale' });
+        // backing off: the lease this read took is not needed, and others must not wait on it
+        if (outcome.read.lease === 0) void this.writer.releaseLease(outcome.keys, token).catch(() => undefined);
+        return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
       }
     }
     engine.counters.increment(namespace, 'misses', 1, { key: plan.key });
-    return this.loadUnderLease(plan, outcome, token);
+    return this.loadUnderLease(plan, outcome, token, control, vouched);
   }
 
   /** Waits while another instance holds the lease, then loads (with the lease if it came to us). */
@@ -130,14 +104,19 @@ export class LoadCoordinator {
     plan: LoadPlan<T>,
     first: ReadOutcome,
     token: string,
+    control: FlightControl,
+    firstVouched: number,
   ): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
     let outcome = first;
+    let vouched = firstVouched;
     let lease = first.read.lease;
     let wokenByTimer = false;
     const deadline = Date.now() + plan.waitMs;
     if (lease > 0) engine.counters.increment(namespace, 'leaseWaits');
+    // Waiting: whatever this flight serves comes from a read or a load still to come, so callers may join.
+    control.reopen();
     while (lease > 0 && Date.now() < deadline) {
       const registry = engine.wakeRegistry(this.keySpace);
       try {
@@ -148,70 +127,84 @@ export class LoadCoordinator {
       const waiter = registry.register(plan.key);
       try {
         // Re-check after registering: a value that landed since the first read is seen here, and any later one wakes us.
+        vouched = control.validating();
         outcome = await engine.guard(
           namespace,
           () =>
             readEntry(engine, this.keySpace, plan.key, plan.tags, {
-              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: false },
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) },
             }),
           this.route(plan.key),
         );
-        if (outcome.state === 'fresh') return settled({ value: outcome.value as T, outcome: 'hit' });
+        if (outcome.state === 'fresh') {
+          return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
+        }
         if (outcome.state === 'stale' && outcome.read.now - outcome.entry!.logicalExpireAt < plan.swrMs) {
-          return settled({ value: outcome.value as T, outcome: 'stale' });
+          if (outcome.read.lease === 0) this.refreshInBackground(plan, outcome, token);
+          return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
         }
         lease = outcome.read.lease;
         if (lease === 0) break;
+        control.reopen();
         const woken = await waiter.wait(Math.min(deadline - Date.now(), lease + 5));
         if (woken) engine.counters.increment(namespace, 'wakeUps');
         wokenByTimer = !woken;
       } catch (error) {
-        return settled(await this.loadWithoutStore(plan, error));
+        return this.withoutStore(plan, control, error);
       } finally {
         waiter.cancel();
       }
     }
     if (lease === 0 && wokenByTimer) engine.counters.increment(namespace, 'takeovers');
-    return this.load(plan, outcome, lease === 0 ? token : undefined);
+    return this.load(plan, outcome, lease === 0 ? token : undefined, control, vouched);
   }
 
-  /** Runs the loader and writes its value (conditionally on the fence seen before it started). */
+  /**
+   * Runs the loader and writes its value, conditionally on the fence the load
+   * claimed before it started. Callers that joined before the loader started
+   * share its value; later joiners only once a read sent after the write
+   * shows that nothing moved since the claim.
+   */
   private async load<T>(
     plan: LoadPlan<T>,
     before: ReadOutcome,
     leaseToken: string | undefined,
+    control: FlightControl,
+    vouched: number,
   ): Promise<Flight<CacheFetchResult<T>>> {
     const { engine } = this;
     const namespace = this.keySpace.namespace;
-    let versions: string[] | undefined;
-    try {
-      versions = await engine.guard(namespace, () => this.writer.tagVersions(plan.tags), this.route(plan.key));
-    } catch {
-      versions = undefined; // cannot record tag state, so the value must not be cached
-    }
-    const extender = leaseToken ? this.keepLease(plan, before, leaseToken) : undefined;
+    // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
+    control.reopen();
+    const holdMs = fenceHoldMs(plan);
+    const claim = await LoadClaim.begin(engine, this.writer, before, plan.tags, holdMs);
+    claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
+    const loaderMark = control.mark();
     const started = performance.now();
     let value: T;
     try {
       value = await plan.loader();
       engine.counters.increment(namespace, 'loads', 1, { key: plan.key, durationMs: performance.now() - started });
     } catch (error) {
-      clearInterval(extender);
+      claim.release();
       engine.counters.increment(namespace, 'loadErrors', 1, {
         key: plan.key,
         durationMs: performance.now() - started,
         error,
       });
       if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
-      return settled(this.staleIfError(plan, before, error));
+      return { result: this.staleIfError(plan, before, error), validatedAt: vouched };
     }
-    clearInterval(extender);
+    claim.release();
     const result: CacheFetchResult<T> = { value, outcome: 'miss' };
-    if (!versions) {
-      if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
-      return settled(result);
-    }
+    const shared: Flight<CacheFetchResult<T>> = { result, validatedAt: loaderMark };
     try {
+      const recordable = await claim.recordable();
+      if (!recordable) {
+        if (leaseToken) void this.writer.releaseLease(before.keys, leaseToken).catch(() => undefined);
+        return shared;
+      }
+      const { fence, versions } = recordable;
       const deltaMs = performance.now() - started;
       const write = await this.writer.writeLoaded(
         plan.key,
@@ -220,14 +213,18 @@ export class LoadCoordinator {
         plan.tags,
         versions,
         before,
+        fence,
         leaseToken,
         deltaMs,
       );
-      if (write === 'superseded') return { result, superseded: true };
+      if (write === 'superseded') return shared;
       if (write === 'written') engine.changed(namespace, { op: 'set', keys: [plan.key] });
-      // Joiners may have arrived after a change that landed during the load: confirm nothing moved.
-      if (engine.singleFlight.hasJoiners(this.flightKey(plan.key))) {
-        return { result, superseded: !(await this.writer.unchangedSince(before, versions, plan.tags)) };
+      // Callers that joined while the loader ran may have started after a change that landed meanwhile.
+      if (control.joinedSince(loaderMark)) {
+        const confirmed = control.validating();
+        if (await this.writer.unchangedSince(before.keys, fence, versions, plan.tags)) {
+          return { result, validatedAt: confirmed };
+        }
       }
     } catch (error) {
       engine.warnOnce(
@@ -235,7 +232,7 @@ export class LoadCoordinator {
         `cache "${namespace}": could not store "${plan.key}": ${(error as Error).message}`,
       );
     }
-    return settled(result);
+    return shared;
   }
 
   private staleIfError<T>(plan: LoadPlan<T>, before: ReadOutcome, error: unknown): CacheFetchResult<T> {
@@ -249,23 +246,21 @@ export class LoadCoordinator {
     throw error;
   }
 
-  /** Redis is unavailable: the loader answers (fail-open), or the error surfaces when failOpen is off. */
-  private async loadWithoutStore<T>(plan: LoadPlan<T>, error?: unknown): Promise<CacheFetchResult<T>> {
+  /**
+   * Redis is unavailable: the loader answers (fail-open), or the error
+   * surfaces when failOpen is off. Only callers that started before the
+   * loader share its value.
+   */
+  private async withoutStore<T>(
+    plan: LoadPlan<T>,
+    control: FlightControl,
+    error?: unknown,
+  ): Promise<Flight<CacheFetchResult<T>>> {
     if (!this.engine.options.failOpen && error !== undefined) throw error;
+    const loaderMark = control.validating();
     const value = await plan.loader();
     this.engine.counters.increment(this.keySpace.namespace, 'loads');
-    return { value, outcome: 'miss' };
-  }
-
-  private keepLease<T>(plan: LoadPlan<T>, before: ReadOutcome, token: string): NodeJS.Timeout {
-    const timer = setInterval(
-      () => {
-        void this.engine.store.entries.extendLease(before.keys.lease, token, plan.leaseTtlMs).catch(() => undefined);
-      },
-      Math.max(50, Math.floor(plan.leaseTtlMs / 3)),
-    );
-    timer.unref();
-    return timer;
+    return { result: { value, outcome: 'miss' }, validatedAt: loaderMark };
   }
 
   private maybeRefreshEarly<T>(plan: LoadPlan<T>, outcome: ReadOutcome): void {
@@ -289,10 +284,11 @@ export class LoadCoordinator {
           () => engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
           outcome.keys.lease,
         );
-        if (state !== 0) return settled(undefined); // another instance is refreshing it
+        if (state !== 0) return { result: undefined, validatedAt: SHARED }; // another instance is refreshing it
       }
-      await this.load(plan, outcome, token);
-      return settled(undefined);
+      const solo = soloFlight();
+      await this.load(plan, outcome, token, solo, solo.mark());
+      return { result: undefined, validatedAt: SHARED };
     };
     void engine.singleFlight
       .run(`${namespace}\0refresh\0${plan.key}`, refresh, async () => undefined)
@@ -316,8 +312,4 @@ export class LoadCoordinator {
   private backoffKey(key: string): string {
     return `${this.keySpace.namespace}\0${key}`;
   }
-}
-
-function settled<T>(result: T): Flight<T> {
-  return { result, superseded: false };
 }

@@ -1,41 +1,61 @@
-import type { MessageBus } from '../store/store.js';
+import type { BusSubscription, MessageBus } from '../store/store.js';
+
+/** How often a waiter re-checks while the bus cannot wake it. */
+const POLL_MS = 50;
+
+interface Waiter {
+  wake(): void;
+  /** Ends the wait early without counting as woken: the bus just went down, so re-check and poll. */
+  nudge(): void;
+}
 
 /**
  * Waiters of a lease, woken when the value lands. One bus subscription per
  * namespace channel; waiters register locally by key. A waiter registers
  * before it re-checks Redis, so a value that lands in between still wakes it.
+ * A waiter that registered while the bus was not listening cannot count on a
+ * message: it polls instead.
  */
 export class WakeRegistry {
-  private readonly waiters = new Map<string, Set<() => void>>();
-  private subscribed: Promise<unknown> | undefined;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private subscription: BusSubscription | undefined;
 
   constructor(
     private readonly bus: MessageBus,
     private readonly channel: string,
   ) {}
 
-  /** Resolves once the channel subscription is confirmed (done once, then cached). */
+  /** Resolves once the first attempt to subscribe is over, confirmed or not (waiters poll meanwhile). */
   ready(): Promise<unknown> {
-    this.subscribed ??= this.bus
-      .subscribe(this.channel, (key) => this.wake(key))
-      .catch((error) => {
-        this.subscribed = undefined;
-        throw error;
-      });
-    return this.subscribed;
+    this.subscription ??= this.bus.listen(
+      this.channel,
+      (key) => this.wake(key),
+      (listening) => {
+        if (!listening) for (const set of this.waiters.values()) for (const waiter of [...set]) waiter.nudge();
+      },
+    );
+    return this.subscription.firstAttempt;
+  }
+
+  /** False while a release or a landed value cannot wake waiters (they poll). */
+  get listening(): boolean {
+    return this.subscription?.isListening() ?? false;
   }
 
   /**
    * Registers a waiter for `key`. `wait(ms)` resolves true when woken, false
-   * when `ms` passed first; `cancel()` unregisters.
+   * when `ms` (or, with the bus down, the polling interval) passed first;
+   * `cancel()` unregisters.
    */
   register(key: string): { wait(ms: number): Promise<boolean>; cancel(): void } {
-    let woken = false;
-    let notify: (() => void) | undefined;
-    const waiter = () => {
-      woken = true;
-      notify?.();
+    const canBeWoken = this.listening;
+    let settled: boolean | undefined;
+    let notify: ((woken: boolean) => void) | undefined;
+    const settle = (woken: boolean) => {
+      settled ??= woken;
+      notify?.(woken);
     };
+    const waiter: Waiter = { wake: () => settle(true), nudge: () => settle(false) };
     let set = this.waiters.get(key);
     if (!set) this.waiters.set(key, (set = new Set()));
     set.add(waiter);
@@ -47,11 +67,11 @@ export class WakeRegistry {
       cancel,
       wait: (ms) =>
         new Promise<boolean>((resolve) => {
-          if (woken) return resolve(true);
-          const timer = setTimeout(() => resolve(false), Math.max(0, ms));
-          notify = () => {
+          if (settled !== undefined) return resolve(settled);
+          const timer = setTimeout(() => resolve(false), Math.max(0, canBeWoken ? ms : Math.min(ms, POLL_MS)));
+          notify = (woken) => {
             clearTimeout(timer);
-            resolve(true);
+            resolve(woken);
           };
         }),
     };
@@ -59,6 +79,6 @@ export class WakeRegistry {
 
   private wake(key: string): void {
     const set = this.waiters.get(key);
-    if (set) for (const waiter of [...set]) waiter();
+    if (set) for (const waiter of [...set]) waiter.wake();
   }
 }

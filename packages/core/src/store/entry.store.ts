@@ -54,6 +54,13 @@ export interface EntryStore {
   peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult>;
   /** Resolves true when written, false when dropped because the fence moved. */
   write(request: EntryWriteRequest): Promise<boolean>;
+  /**
+   * Claims the write fence for a load that saw `expected` ('' for none): if
+   * the fence is unchanged, makes sure it exists (a new version when absent)
+   * and lives at least `holdMs`, and resolves the version the load must
+   * present; null when it moved since. Called again to keep a claim alive.
+   */
+  claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null>;
   /** Deletes entries and moves their fences. Resolves the number deleted. */
   delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number>;
   /** Current versions of tags, creating missing ones; extends their life to `ttlMs`. */

@@ -1,16 +1,27 @@
-import type { MessageBus, MessageHandler } from './store.js';
+import type { BusSubscription, MessageBus, MessageHandler } from './store.js';
 
 /** In-process pub/sub with the delivery shape of Redis pub/sub (asynchronous, fire-and-forget). */
 export class MemoryBus implements MessageBus {
   private readonly handlers = new Map<string, Set<MessageHandler>>();
 
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+  listen(channel: string, handler: MessageHandler): BusSubscription {
     let set = this.handlers.get(channel);
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
-    return async () => {
-      set.delete(handler);
+    let open = true;
+    return {
+      isListening: () => open,
+      firstAttempt: Promise.resolve(true),
+      close: () => {
+        open = false;
+        set.delete(handler);
+      },
     };
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    const subscription = this.listen(channel, handler);
+    return async () => subscription.close();
   }
 
   async publish(channel: string, message: string): Promise<void> {

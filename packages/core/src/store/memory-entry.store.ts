@@ -80,6 +80,16 @@ export class MemoryEntryStore implements EntryStore {
     return written;
   }
 
+  async claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null> {
+    let fence = this.kv.getString(fenceKey) ?? '';
+    if (fence !== expected) return null;
+    if (fence === '') {
+      fence = this.kv.nextVersion(fenceKey);
+      this.kv.set(fenceKey, fence, holdMs);
+    } else if (this.kv.pttl(fenceKey) < holdMs) this.kv.expire(fenceKey, holdMs);
+    return fence;
+  }
+
   async delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number> {
     let deleted = 0;
     for (const key of keys) {

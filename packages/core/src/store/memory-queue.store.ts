@@ -3,22 +3,27 @@ import { MemoryLockStore } from './memory-lock.store.js';
 import type {
   AppendResult,
   DeadLetter,
+  DeadLetterMove,
   PendingValue,
   QueueAppend,
   QueueDepth,
   QueueEntry,
   QueueKeys,
   QueueStore,
+  ReplayOutcome,
 } from './queue.store.js';
 import { compareStreamIds, streamIdTime } from './stream-id.js';
 
 interface MemoryQueue {
   /** Backlog in append order (a Map keeps insertion order, and IDs only grow). */
   entries: Map<string, QueueEntry>;
-  /** Delivered and not acknowledged: id → consumer. */
-  delivered: Map<string, string>;
+  /** Delivered and not acknowledged: id → consumer, and when it was delivered (ms). */
+  delivered: Map<string, { consumer: string; at: number }>;
   dead: Map<string, DeadLetter>;
-  overlay: Map<string, PendingValue>;
+  /** Key → its newest pending entry, and what it shows (null: a write without a value). */
+  overlay: Map<string, { id: string; shown: PendingValue | null }>;
+  /** Key → ID of its newest append, for keys with dead letters (see QueueKeys.newest). */
+  newest: Map<string, string>;
 }
 
 /**
@@ -38,53 +43,79 @@ export class MemoryQueueStore implements QueueStore {
     if (maxPending > 0 && queue.entries.size >= maxPending) return { accepted: false, depth: queue.entries.size };
     const id = this.nextId();
     queue.entries.set(id, { ...entry, id, version: id });
-    this.setOverlay(queue, entry, id, true);
+    this.setOverlay(queue, entry, id);
+    if (queue.newest.has(entry.key)) queue.newest.set(entry.key, id);
     return { accepted: true, id };
   }
 
-  async readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]> {
+  async readNew(
+    keys: QueueKeys,
+    consumer: string,
+    count: number,
+    ownerToken: string,
+  ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null> {
+    if (!this.owns(keys, ownerToken)) return null;
     const queue = this.queue(keys);
     const read: QueueEntry[] = [];
     for (const entry of queue.entries.values()) {
       if (read.length >= count) break;
       if (queue.delivered.has(entry.id)) continue;
-      queue.delivered.set(entry.id, consumer);
+      queue.delivered.set(entry.id, { consumer, at: Date.now() });
       read.push(entry);
     }
-    return read;
+    const othersPending = [...queue.delivered.values()].some((delivery) => delivery.consumer !== consumer);
+    return { entries: read, othersPending };
   }
 
-  async claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]> {
+  async claim(keys: QueueKeys, consumer: string, ownerToken: string, minIdleMs: number): Promise<QueueEntry[] | null> {
+    if (!this.owns(keys, ownerToken)) return null;
     const queue = this.queue(keys);
     const claimed: QueueEntry[] = [];
-    for (const id of queue.delivered.keys()) {
-      queue.delivered.set(id, consumer);
+    const now = Date.now();
+    for (const [id, delivery] of queue.delivered) {
+      if (now - delivery.at < minIdleMs) continue;
+      queue.delivered.set(id, { consumer, at: now });
       claimed.push(queue.entries.get(id)!);
     }
     return claimed.sort((a, b) => compareStreamIds(a.id, b.id));
   }
 
-  async ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void> {
+  async ack(
+    keys: QueueKeys,
+    entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>,
+    ownerToken: string,
+  ): Promise<boolean> {
+    if (!this.owns(keys, ownerToken)) return false;
     const queue = this.queue(keys);
     for (const { id, key } of entries) {
       queue.delivered.delete(id);
       queue.entries.delete(id);
       if (queue.overlay.get(key)?.id === id) queue.overlay.delete(key);
     }
+    return true;
   }
 
-  async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
+  async deadLetter(
+    keys: QueueKeys,
+    entry: QueueEntry,
+    error: string,
+    attempts: number,
+    ownerToken: string,
+  ): Promise<DeadLetterMove> {
+    if (!this.owns(keys, ownerToken)) return 'not-owner';
     const queue = this.queue(keys);
-    if (!queue.delivered.delete(entry.id)) return false;
+    if (!queue.delivered.delete(entry.id)) return 'gone';
+    if (queue.dead.size === 0) queue.newest.clear();
+    if (!queue.newest.has(entry.key)) queue.newest.set(entry.key, queue.overlay.get(entry.key)?.id ?? entry.id);
     queue.entries.delete(entry.id);
     if (queue.overlay.get(entry.key)?.id === entry.id) queue.overlay.delete(entry.key);
     const deadId = this.nextId();
     queue.dead.set(deadId, { ...entry, deadId, error, attempts, failedAt: Date.now() });
-    return true;
+    return 'moved';
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
-    return this.queue(keys).overlay.get(key) ?? null;
+    return this.queue(keys).overlay.get(key)?.shown ?? null;
   }
 
   async depth(keys: QueueKeys): Promise<QueueDepth> {
@@ -102,19 +133,28 @@ export class MemoryQueueStore implements QueueStore {
     return all.filter((letter) => after === undefined || compareStreamIds(letter.deadId, after) > 0).slice(0, count);
   }
 
-  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<number> {
+  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome> {
     const queue = this.queue(keys);
     const chosen = deadIds
       ? deadIds.map((id) => queue.dead.get(id)).filter((letter): letter is DeadLetter => letter !== undefined)
       : [...queue.dead.values()].slice(0, limit);
+    const outcome: ReplayOutcome = { replayed: 0, superseded: [] };
     for (const letter of chosen) {
+      const newest = queue.newest.get(letter.key);
+      if (newest !== undefined && newest !== letter.id) {
+        outcome.superseded.push({ deadId: letter.deadId, id: letter.id, key: letter.key });
+        continue;
+      }
       const id = this.nextId();
       const { key, op, args, value, version } = letter;
       queue.entries.set(id, { key, op, args, value, version, id });
-      this.setOverlay(queue, letter, id, false);
+      if (newest !== undefined || !queue.overlay.has(key)) this.setOverlay(queue, letter, id);
+      if (newest !== undefined) queue.newest.set(key, id);
       queue.dead.delete(letter.deadId);
+      outcome.replayed++;
     }
-    return chosen.length;
+    if (queue.dead.size === 0) queue.newest.clear();
+    return outcome;
   }
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
@@ -122,6 +162,7 @@ export class MemoryQueueStore implements QueueStore {
     if (deadIds === undefined) {
       const count = queue.dead.size;
       queue.dead.clear();
+      queue.newest.clear();
       return count;
     }
     return deadIds.filter((id) => queue.dead.delete(id)).length;
@@ -138,17 +179,23 @@ export class MemoryQueueStore implements QueueStore {
     return total;
   }
 
-  private setOverlay(queue: MemoryQueue, entry: QueueAppend, id: string, replaceNewer: boolean): void {
-    if (!replaceNewer && queue.overlay.has(entry.key)) return;
-    if (entry.op === 'delete') queue.overlay.set(entry.key, { id, op: 'delete' });
-    else if (entry.value) queue.overlay.set(entry.key, { id, op: 'write', value: entry.value });
-    else queue.overlay.delete(entry.key);
+  private setOverlay(queue: MemoryQueue, entry: QueueAppend, id: string): void {
+    let shown: PendingValue | null = null;
+    if (entry.op === 'delete') shown = { id, op: 'delete' };
+    else if (entry.value) shown = { id, op: 'write', value: entry.value };
+    queue.overlay.set(entry.key, { id, shown });
+  }
+
+  /** The owner-lease fence, where the lock store can show its holder (a MemoryLockStore can). */
+  private owns(keys: QueueKeys, ownerToken: string): boolean {
+    const holder = (this.locks as Partial<MemoryLockStore>).holder?.(keys.owner);
+    return holder === undefined || holder === ownerToken;
   }
 
   private queue(keys: QueueKeys): MemoryQueue {
     let queue = this.queues.get(keys.stream);
     if (!queue) {
-      queue = { entries: new Map(), delivered: new Map(), dead: new Map(), overlay: new Map() };
+      queue = { entries: new Map(), delivered: new Map(), dead: new Map(), overlay: new Map(), newest: new Map() };
       this.queues.set(keys.stream, queue);
     }
     return queue;

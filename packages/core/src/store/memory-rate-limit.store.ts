@@ -5,6 +5,7 @@ import { slidingWindowStep } from '../rate-limit/algorithms/sliding-window.algor
 import { tokenBucketStep } from '../rate-limit/algorithms/token-bucket.algorithm.js';
 import type {
   RateLimitAlgorithm,
+  RateLimitBatchOutcome,
   RateLimitConsumeRequest,
   RateLimitKeys,
   RateLimitOutcome,
@@ -47,23 +48,39 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   /** Synchronous consume, for callers that must not yield (the insurance path). */
   consumeNow(request: RateLimitConsumeRequest): RateLimitOutcome {
-    const nowUs = this.clock();
-    const blockedFor = this.ttlMs(request.keys.block, nowUs);
-    if (blockedFor > 0) return { allowed: false, remaining: 0, resetMs: blockedFor, retryAfterMs: blockedFor };
+    return this.consumeAllNow([request]).outcomes[0]!;
+  }
 
-    const stored = this.read(request.keys.state, nowUs);
-    const decision = STEPS[request.algorithm](stored, nowUs, request);
-    if (decision.allowed) {
-      if (decision.next) this.write(request.keys.state, decision.next.value, decision.next.ttlMs, nowUs);
-      return { allowed: true, remaining: decision.remaining, resetMs: decision.resetMs, retryAfterMs: 0 };
-    }
-    let { resetMs, retryAfterMs } = decision;
-    if (request.blockMs > 0) {
-      retryAfterMs = Math.max(retryAfterMs, request.blockMs);
-      resetMs = Math.max(resetMs, retryAfterMs);
-      this.write(request.keys.block, 1, retryAfterMs, nowUs);
-    }
-    return { allowed: false, remaining: Math.max(decision.remaining, 0), resetMs, retryAfterMs };
+  async consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {
+    return this.consumeAllNow(requests);
+  }
+
+  /** Synchronous batch: every request decided on one clock reading, units taken only if all admit. */
+  consumeAllNow(requests: readonly RateLimitConsumeRequest[]): RateLimitBatchOutcome {
+    const nowUs = this.clock();
+    const decisions = requests.map((request) => {
+      const blockedFor = this.ttlMs(request.keys.block, nowUs);
+      if (blockedFor > 0) return { blockedFor };
+      return { decision: STEPS[request.algorithm](this.read(request.keys.state, nowUs), nowUs, request) };
+    });
+    const allowed = decisions.every(({ decision }) => decision?.allowed === true);
+    const outcomes = requests.map((request, i): RateLimitOutcome => {
+      const { blockedFor, decision } = decisions[i]!;
+      if (!decision) return { allowed: false, remaining: 0, resetMs: blockedFor!, retryAfterMs: blockedFor! };
+      if (decision.allowed) {
+        if (!allowed) return { allowed: true, retryAfterMs: 0, ...decision.idle! };
+        if (decision.next) this.write(request.keys.state, decision.next.value, decision.next.ttlMs, nowUs);
+        return { allowed: true, remaining: decision.remaining, resetMs: decision.resetMs, retryAfterMs: 0 };
+      }
+      let { resetMs, retryAfterMs } = decision;
+      if (request.blockMs > 0) {
+        retryAfterMs = Math.max(retryAfterMs, request.blockMs);
+        resetMs = Math.max(resetMs, retryAfterMs);
+        this.write(request.keys.block, 1, retryAfterMs, nowUs);
+      }
+      return { allowed: false, remaining: Math.max(decision.remaining, 0), resetMs, retryAfterMs };
+    });
+    return { allowed, outcomes };
   }
 
   async reset(keys: RateLimitKeys): Promise<void> {

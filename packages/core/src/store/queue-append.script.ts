@@ -1,16 +1,16 @@
 import type { LuaScript } from './redis-connection.js';
-import { LUA_ENSURE_GROUP } from './queue-lua.js';
+import { LUA_ENSURE_GROUP, LUA_NEWEST_TOUCH } from './queue-lua.js';
 
 /**
  * Appends one write-behind item and records its value in the overlay, or
  * refuses it (writing nothing) when the queue already holds `maxPending`.
- * KEYS: stream, pending   ARGV: maxPending, key, op (w|d), args, value, hasValue (1|0), group
+ * KEYS: stream, pending, newest   ARGV: maxPending, key, op (w|d), args, value, hasValue (1|0), group
  * Returns {1, id} when appended, {0, depth} when refused.
  */
 export const queueAppendScript: LuaScript = {
   name: 'cachetQueueAppend',
-  numberOfKeys: 2,
-  lua: `${LUA_ENSURE_GROUP}
+  numberOfKeys: 3,
+  lua: `${LUA_ENSURE_GROUP}${LUA_NEWEST_TOUCH}
 ensure_group(KEYS[1], ARGV[7])
 local depth = redis.call('XLEN', KEYS[1])
 local max = tonumber(ARGV[1])
@@ -27,8 +27,9 @@ elseif ARGV[6] == '1' then
   redis.call('HSET', KEYS[2], ARGV[2], id .. '|v' .. ARGV[5])
 else
   -- A write without a value must not leave an older value on show.
-  redis.call('HDEL', KEYS[2], ARGV[2])
+  redis.call('HSET', KEYS[2], ARGV[2], id .. '|n')
 end
+newest_touch(KEYS[3], ARGV[2], id)
 return {1, id}
 `,
 };

@@ -1,14 +1,25 @@
 /**
  * Lua fragments shared by the queue scripts (inlined at definition time; the
- * scripts stay constants). The overlay hash maps an item key to
- * `<stream id>|d` (pending delete) or `<stream id>|v<value bytes>`; an entry
- * clears it only while it still names that entry, so a newer write keeps its
- * overlay.
+ * scripts stay constants). The overlay hash maps an item key to its newest
+ * pending entry: `<stream id>|d` (a delete), `<stream id>|v<value bytes>` (a
+ * write and its value) or `<stream id>|n` (a write without a value: nothing to
+ * show, but the newest write is known). An entry clears it only while it still
+ * names that entry, so a newer write keeps its overlay.
  */
 export const LUA_OVERLAY_CLEAR = `
 local function overlay_clear(hash, key, id)
   local current = redis.call('HGET', hash, key)
   if current and string.sub(current, 1, #id + 1) == id .. '|' then redis.call('HDEL', hash, key) end
+end
+`;
+
+/**
+ * Keeps the newest-append index of a key current, for keys that have dead
+ * letters (see QueueKeys.newest).
+ */
+export const LUA_NEWEST_TOUCH = `
+local function newest_touch(hash, key, id)
+  if redis.call('HEXISTS', hash, key) == 1 then redis.call('HSET', hash, key, id) end
 end
 `;
 

@@ -1,29 +1,35 @@
-import { LUA_RATE_LIMIT_PRELUDE } from './rate-limit-prelude.script.js';
-import type { LuaScript } from './redis-connection.js';
-
 /**
  * Fixed window opened by the subject's first request (so windows of different
  * subjects do not all reset at once). One integer with a TTL; a key found
- * without a TTL is treated as a fresh window and given one.
- * KEYS: state, block   ARGV: limit, windowMs, cost, blockMs, burst
+ * without a TTL is treated as a fresh window and given one. A step of the
+ * rate-limit script (rate-limit-consume.script.ts): it decides without
+ * writing; `commit` takes the units and answers the window's end (ms), which
+ * tells a refund whether the window it counted in is still the live one.
  */
-export const rateLimitFixedWindowScript: LuaScript = {
-  name: 'cachetRateLimitFixedWindow',
-  numberOfKeys: 2,
-  lua: `${LUA_RATE_LIMIT_PRELUDE}
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local ttl = redis.call('PTTL', KEYS[1])
-local fresh = ttl <= 0
-if fresh then
-  used = 0
-  ttl = window
+export const LUA_FIXED_WINDOW_STEP = `
+local function fixedWindow(key, p)
+  local used = tonumber(redis.call('GET', key) or '0')
+  local ttl = redis.call('PTTL', key)
+  local fresh = ttl <= 0
+  if fresh then
+    used = 0
+    ttl = p.window
+  end
+  if used + p.cost > p.limit then return { ok = false, remaining = p.limit - used, reset = ttl, retry = ttl } end
+  return {
+    ok = true, remaining = p.limit - used - p.cost, reset = ttl,
+    idle = function()
+      if fresh then return p.limit, 0 end
+      return p.limit - used, ttl
+    end,
+    commit = function()
+      if fresh then
+        redis.call('SET', key, p.cost, 'PX', p.window)
+      else
+        redis.call('INCRBY', key, p.cost)
+      end
+      return math.floor(nowUs / 1000) + ttl
+    end,
+  }
 end
-if used + cost > limit then return refuse(limit - used, ttl, ttl) end
-if fresh then
-  redis.call('SET', KEYS[1], cost, 'PX', window)
-else
-  redis.call('INCRBY', KEYS[1], cost)
-end
-return {1, limit - used - cost, ttl, 0}
-`,
-};
+`;

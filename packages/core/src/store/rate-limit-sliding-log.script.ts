@@ -1,34 +1,42 @@
-import { LUA_NOW_US, LUA_RATE_LIMIT_PRELUDE } from './rate-limit-prelude.script.js';
-import type { LuaScript } from './redis-connection.js';
-
 /**
  * Exact sliding log: a sorted set of admitted units scored by the server's
  * time in microseconds. Members are unique (time + position, suffixed on the
  * rare clash), so same-instant requests never collapse into one. Only
- * admitted units are recorded. O(limit) memory per subject.
- * KEYS: state, block   ARGV: limit, windowMs, cost, blockMs, burst
+ * admitted units are recorded. O(limit) memory per subject. A step of the
+ * rate-limit script; `commit` answers the members it added, space-separated,
+ * so a refund removes exactly those.
  */
-export const rateLimitSlidingLogScript: LuaScript = {
-  name: 'cachetRateLimitSlidingLog',
-  numberOfKeys: 2,
-  lua: `${LUA_RATE_LIMIT_PRELUDE}${LUA_NOW_US}
-local windowUs = window * 1000
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowUs - windowUs)
-local count = redis.call('ZCARD', KEYS[1])
-if count + cost > limit then
-  local mustLeave = count + cost - limit
-  local oldest = redis.call('ZRANGE', KEYS[1], mustLeave - 1, mustLeave - 1, 'WITHSCORES')
-  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  local retry = math.ceil((tonumber(oldest[2]) + windowUs - nowUs) / 1000)
-  local reset = math.ceil((tonumber(newest[2]) + windowUs - nowUs) / 1000)
-  return refuse(limit - count, reset, math.max(retry, 1))
+export const LUA_SLIDING_LOG_STEP = `
+local function slidingLog(key, p)
+  local limit, window, cost = p.limit, p.window, p.cost
+  local windowUs = window * 1000
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', nowUs - windowUs)
+  local count = redis.call('ZCARD', key)
+  local function idleReset()
+    if count == 0 then return 0 end
+    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    return math.ceil((tonumber(newest[2]) + windowUs - nowUs) / 1000)
+  end
+  if count + cost > limit then
+    local mustLeave = count + cost - limit
+    local oldest = redis.call('ZRANGE', key, mustLeave - 1, mustLeave - 1, 'WITHSCORES')
+    local retry = math.ceil((tonumber(oldest[2]) + windowUs - nowUs) / 1000)
+    return { ok = false, remaining = limit - count, reset = idleReset(), retry = math.max(retry, 1) }
+  end
+  return {
+    ok = true, remaining = limit - count - cost, reset = window,
+    idle = function() return limit - count, idleReset() end,
+    commit = function()
+      local stamp = __time[1] .. string.format('%06d', tonumber(__time[2]))
+      local members = {}
+      for i = 1, cost do
+        local member = stamp .. ':' .. (count + i)
+        while redis.call('ZADD', key, 'NX', nowUs, member) == 0 do member = member .. '+' end
+        members[i] = member
+      end
+      redis.call('PEXPIRE', key, window)
+      return table.concat(members, ' ')
+    end,
+  }
 end
-local stamp = __time[1] .. string.format('%06d', tonumber(__time[2]))
-for i = 1, cost do
-  local member = stamp .. ':' .. (count + i)
-  while redis.call('ZADD', KEYS[1], 'NX', nowUs, member) == 0 do member = member .. '+' end
-end
-redis.call('PEXPIRE', KEYS[1], window)
-return {1, limit - count - cost, window, 0}
-`,
-};
+`;

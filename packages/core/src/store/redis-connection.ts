@@ -42,22 +42,27 @@ export class RedisConnection {
 
   /** On Cluster: which node serves a key, for per-node circuit breakers. Undefined on a single server. */
   readonly router: BreakerRouter | undefined;
-  private readonly timeoutMs: number;
 
-  private constructor(client: RedisClient, owned: boolean, tuning: ConnectionTuning) {
+  private constructor(
+    client: RedisClient,
+    owned: boolean,
+    /** The per-command timeout this connection was tuned for (also bounds a SUBSCRIBE attempt). */
+    readonly commandTimeoutMs: number,
+  ) {
     this.client = client;
     this.owned = owned;
-    this.timeoutMs = tuning.commandTimeoutMs;
     this.router = client instanceof Cluster ? new ClusterRouter(client) : undefined;
   }
 
   static from(input: RedisInput, tuning: ConnectionTuning): RedisConnection {
-    if (input instanceof Redis || input instanceof Cluster) return new RedisConnection(input, false, tuning);
+    if (input instanceof Redis || input instanceof Cluster) {
+      return new RedisConnection(input, false, tuning.commandTimeoutMs);
+    }
     const client = createClient(input, tuning);
     // Connection errors surface through the commands that fail (and the breaker's one log line per state
     // change); without a listener ioredis would print a stack trace for every reconnect attempt.
     client.on('error', () => undefined);
-    return new RedisConnection(client, true, tuning);
+    return new RedisConnection(client, true, tuning.commandTimeoutMs);
   }
 
   /** Sends one command (or a few in parallel) through the client, within the command timeout (see `bounded`). */
@@ -75,7 +80,7 @@ export class RedisConnection {
    */
   private bounded<T>(send: () => Promise<T>): Promise<T> {
     if (!this.isCluster) return send();
-    const timeoutMs = this.timeoutMs;
+    const timeoutMs = this.commandTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -141,6 +146,31 @@ export class RedisConnection {
   /** `runDynamic` with Buffer replies (binary-safe values). */
   runDynamicBuffer<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
     return this.bounded(() => this.command(script, 'Buffer')(keys.length, ...keys, ...args) as Promise<T>);
+  }
+
+  /**
+   * Runs a script, then `WAIT replicas timeoutMs`, in one pipeline sent to the
+   * script's node: resolves with the script's reply and how many replicas
+   * acknowledged every write up to and including it. The script goes as text
+   * (EVAL): a freshly promoted replica may not know its SHA, and a NOSCRIPT
+   * retry would come after the WAIT and prove nothing.
+   */
+  async runAndWait<T>(
+    script: LuaScript,
+    keys: string[],
+    args: Array<string | number | Buffer>,
+    replicas: number,
+    timeoutMs: number,
+  ): Promise<{ reply: T; replicas: number }> {
+    const pipeline = this.client.pipeline();
+    pipeline.eval(script.lua, keys.length, ...keys, ...args);
+    pipeline.call('WAIT', replicas, timeoutMs);
+    const results = await pipeline.exec();
+    const [scripted, waited] = results ?? [];
+    if (!scripted || !waited) throw new Error('the pipeline was discarded');
+    if (scripted[0]) throw scripted[0];
+    if (waited[0]) throw waited[0];
+    return { reply: scripted[1] as T, replicas: Number(waited[1]) };
   }
 
   /**

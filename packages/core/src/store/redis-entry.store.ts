@@ -1,6 +1,7 @@
 import { entryDeleteScript } from './entry-delete.script.js';
 import { entryReadScript, entryReadSlotScript } from './entry-read.script.js';
 import { entryWriteScript } from './entry-write.script.js';
+import { fenceClaimScript } from './fence-claim.script.js';
 import type {
   EntryReadRequest,
   EntryReadResult,
@@ -28,6 +29,7 @@ export class RedisEntryStore implements EntryStore {
       entryReadSlotScript,
       entryWriteScript,
       entryDeleteScript,
+      fenceClaimScript,
       tagEnsureScript,
       tagBumpScript,
       leaseAcquireScript,
@@ -87,6 +89,10 @@ export class RedisEntryStore implements EntryStore {
       ],
     );
     return written === 1;
+  }
+
+  async claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null> {
+    return (await this.connection.run<string | null>(fenceClaimScript, [fenceKey], [expected, holdMs])) ?? null;
   }
 
   async delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number> {

@@ -1,37 +1,50 @@
-import { rateLimitFixedWindowScript } from './rate-limit-fixed-window.script.js';
-import { rateLimitSlidingLogScript } from './rate-limit-sliding-log.script.js';
-import { rateLimitSlidingWindowScript } from './rate-limit-sliding-window.script.js';
-import { rateLimitTokenBucketScript } from './rate-limit-token-bucket.script.js';
+import { clusterSlot } from './cluster-slot.js';
+import {
+  decodeRateLimitConsume,
+  RATE_LIMIT_MAX_BATCH,
+  rateLimitConsumeCall,
+  rateLimitConsumeScripts,
+} from './rate-limit-consume.script.js';
+import { rateLimitRefundCall, rateLimitRefundScripts } from './rate-limit-refund.script.js';
 import type {
-  RateLimitAlgorithm,
+  RateLimitBatchOutcome,
   RateLimitConsumeRequest,
   RateLimitKeys,
   RateLimitOutcome,
   RateLimitStore,
 } from './rate-limit.store.js';
-import type { LuaScript, RedisConnection } from './redis-connection.js';
+import type { RedisConnection } from './redis-connection.js';
 
-const SCRIPTS: Record<RateLimitAlgorithm, LuaScript> = {
-  'fixed-window': rateLimitFixedWindowScript,
-  'sliding-window': rateLimitSlidingWindowScript,
-  'sliding-log': rateLimitSlidingLogScript,
-  'token-bucket': rateLimitTokenBucketScript,
-};
-
-/** Rate limits on Redis: one EVALSHA per consume, two keys in one slot, the server's clock. */
+/**
+ * Rate limits on Redis: one EVALSHA per batch of policies (one for a single
+ * policy), their keys in one slot, the server's clock.
+ */
 export class RedisRateLimitStore implements RateLimitStore {
+  readonly maxBatch = RATE_LIMIT_MAX_BATCH;
+
   constructor(private readonly connection: RedisConnection) {
-    connection.define(...Object.values(SCRIPTS));
+    connection.define(...rateLimitConsumeScripts, ...rateLimitRefundScripts);
   }
 
   async consume(request: RateLimitConsumeRequest): Promise<RateLimitOutcome> {
-    const { keys, limit, windowMs, cost, blockMs, burst } = request;
-    const [allowed, remaining, resetMs, retryAfterMs] = await this.connection.run<number[]>(
-      SCRIPTS[request.algorithm],
-      [keys.state, keys.block],
-      [limit, windowMs, cost, blockMs, burst],
+    return (await this.consumeAll([request])).outcomes[0]!;
+  }
+
+  async consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {
+    const { script, keys, args } = rateLimitConsumeCall(requests);
+    return decodeRateLimitConsume(
+      await this.connection.run<Array<number | string>>(script, keys, args),
+      requests.length,
     );
-    return { allowed: allowed === 1, remaining: remaining!, resetMs: resetMs!, retryAfterMs: retryAfterMs! };
+  }
+
+  slotOf(keys: RateLimitKeys): number {
+    return this.connection.isCluster ? clusterSlot(keys.state) : 0;
+  }
+
+  async refund(requests: readonly RateLimitConsumeRequest[], receipts: ReadonlyArray<string | number>): Promise<void> {
+    const { script, keys, args } = rateLimitRefundCall(requests, receipts);
+    await this.connection.run(script, keys, args);
   }
 
   async reset(keys: RateLimitKeys): Promise<void> {

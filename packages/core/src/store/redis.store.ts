@@ -1,4 +1,5 @@
 import type { BreakerRouter } from '../resilience/node-breakers.js';
+import type { CacheLogger } from '../telemetry/logger.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
 import { RedisEntryStore } from './redis-entry.store.js';
@@ -16,16 +17,20 @@ export class RedisStore implements Store {
   readonly locks: RedisLockStore;
   readonly queues: RedisQueueStore;
 
-  constructor(readonly connection: RedisConnection) {
+  /** @param options.logger hears the message bus's state changes (console by default). */
+  constructor(
+    readonly connection: RedisConnection,
+    options: { logger?: CacheLogger } = {},
+  ) {
     this.entries = new RedisEntryStore(connection);
-    this.bus = new RedisBus(connection);
+    this.bus = new RedisBus(connection, { logger: options.logger, attemptTimeoutMs: connection.commandTimeoutMs });
     this.rateLimits = new RedisRateLimitStore(connection);
     this.locks = new RedisLockStore(connection, this.bus);
     this.queues = new RedisQueueStore(connection, this.locks);
   }
 
-  static connect(input: RedisInput, tuning: ConnectionTuning): RedisStore {
-    return new RedisStore(RedisConnection.from(input, tuning));
+  static connect(input: RedisInput, tuning: ConnectionTuning, options: { logger?: CacheLogger } = {}): RedisStore {
+    return new RedisStore(RedisConnection.from(input, tuning), options);
   }
 
   get router(): BreakerRouter | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageBus } from '../store/store.js';
+import type { BusSubscription, MessageBus } from '../store/store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import type { L1Tier } from './l1-tier.js';
 
@@ -17,13 +17,13 @@ interface WireMessage {
 /**
  * Keeps every instance's L1 coherent: after a Redis write succeeds, the
  * writer publishes which keys, tags or namespace changed; receivers drop their
- * copies. Failed publishes are retried; a resubscription (after a reconnect,
- * when messages may have been missed) clears L1.
+ * copies. Failed publishes are retried; while the subscription is down L1
+ * holds nothing of the namespace and takes no fills, and a resubscription
+ * (after a reconnect, when messages may have been missed) clears L1.
  */
 export class InvalidationBus {
   readonly origin = randomUUID();
-  private readonly subscriptions = new Map<string, Promise<unknown>>();
-  private readonly confirmed = new Set<string>();
+  private readonly subscriptions = new Map<string, BusSubscription>();
   private readonly retry: Array<{ namespace: string; payload: string }> = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private lagTotalMs = 0;
@@ -41,26 +41,33 @@ export class InvalidationBus {
     });
   }
 
-  /** Resolves once this instance listens to `namespace`'s channel; call before filling L1 for it. */
+  /**
+   * Starts listening to `namespace`'s channel (once; the bus keeps the
+   * subscription through failures and reconnects). Resolves once the first
+   * attempt is over, confirmed or not: `isListening` says which.
+   */
   listen(namespace: string): Promise<unknown> {
     let subscription = this.subscriptions.get(namespace);
     if (!subscription) {
-      subscription = this.bus.subscribe(channel(namespace), (raw) => this.receive(namespace, raw));
-      subscription.then(
-        () => this.confirmed.add(namespace),
-        () => this.subscriptions.delete(namespace),
+      subscription = this.bus.listen(
+        channel(namespace),
+        (raw) => this.receive(namespace, raw),
+        (listening) => {
+          // Invalidations published from now on cannot reach us: what L1 holds may go stale unseen.
+          if (!listening) this.l1.dropNamespace(namespace);
+        },
       );
       this.subscriptions.set(namespace, subscription);
     }
-    return subscription;
+    return subscription.firstAttempt;
   }
 
   /**
-   * True once Redis has confirmed the subscription. Filling L1 any earlier could
-   * keep a copy whose invalidation was published before we were listening.
+   * True while the subscription is confirmed on the live connection. Filling L1
+   * at any other time could keep a copy whose invalidation we never hear.
    */
   isListening(namespace: string): boolean {
-    return this.confirmed.has(namespace);
+    return this.subscriptions.get(namespace)?.isListening() ?? false;
   }
 
   publish(namespace: string, message: BusMessage): void {
@@ -75,6 +82,8 @@ export class InvalidationBus {
 
   close(): void {
     clearTimeout(this.retryTimer);
+    for (const subscription of this.subscriptions.values()) subscription.close();
+    this.subscriptions.clear();
   }
 
   private receive(namespace: string, raw: string): void {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Serializer } from '../cache/serializer.js';
-import { WriteBehindError } from '../shared/errors.js';
+import { WriteBehindError, WriteBehindNotReplicatedError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { QueueKeys, QueueStore } from '../store/queue.store.js';
 import { streamIdVersion } from '../store/stream-id.js';
@@ -9,6 +9,7 @@ import type { CacheLogger } from '../telemetry/logger.js';
 import { QueueFlusher } from './queue-flusher.js';
 import { resolveQueueOptions } from './write-behind-options.js';
 import type {
+  DeadLetterReplay,
   DeadLetterView,
   PendingRead,
   ResolvedQueueOptions,
@@ -123,16 +124,21 @@ export class WriteBehind {
       value: call.value === undefined || call.op === 'delete' ? null : this.serialize(queue, call.key, call.value),
     };
     const deadline = performance.now() + options.fullWaitMs;
+    const replication =
+      options.durability === 'replica' ? { replicas: 1, timeoutMs: options.replicaTimeoutMs } : undefined;
     let pause = 10;
     for (;;) {
       let result;
       try {
-        result = await this.store.append(keys, entry, options.maxPending);
+        result = await this.store.append(keys, entry, options.maxPending, replication);
       } catch (error) {
         throw new WriteBehindError(queue, `not recorded: ${(error as Error).message}`, { cause: error });
       }
       if (result.accepted) {
         state.appended++;
+        if (replication && (result.replicas ?? 0) < replication.replicas) {
+          throw new WriteBehindNotReplicatedError(queue, result.id, replication.timeoutMs);
+        }
         return { id: result.id };
       }
       const left = deadline - performance.now();
@@ -215,9 +221,23 @@ export class WriteBehind {
     return (await this.store.depth(this.state(queue).keys)).deadLetters;
   }
 
-  /** Puts dead letters back on the queue (the given ones, or the oldest `limit`); returns how many. */
-  replayDeadLetters(queue: string, options: { ids?: string[]; limit?: number } = {}): Promise<number> {
-    return this.store.replayDead(this.state(queue).keys, options.ids, options.limit ?? 1_000);
+  /**
+   * Puts dead letters back on the queue (the given ones, or the oldest
+   * `limit`) — those still the newest write of their key. A dead letter whose
+   * key was written again after it stays dead-lettered and is reported in
+   * `superseded`: replaying it would show and persist an older value after a
+   * newer one. Purge those, or write the key again, as you see fit.
+   */
+  async replayDeadLetters(queue: string, options: { ids?: string[]; limit?: number } = {}): Promise<DeadLetterReplay> {
+    const outcome = await this.store.replayDead(this.state(queue).keys, options.ids, options.limit ?? 1_000);
+    if (outcome.superseded.length > 0) {
+      const keys = [...new Set(outcome.superseded.map((letter) => letter.key))];
+      this.settings.logger.warn(
+        `Write-behind queue "${queue}": ${outcome.superseded.length} dead letter(s) not replayed, superseded by a ` +
+          `newer write of their key (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}).`,
+      );
+    }
+    return outcome;
   }
 
   purgeDeadLetters(queue: string, ids?: string[]): Promise<number> {
@@ -249,6 +269,7 @@ export class WriteBehind {
           stream: `${base}:s`,
           dead: `${base}:d`,
           pending: `${base}:p`,
+          newest: `${base}:n`,
           owner: { lock: `${base}:o`, fence: `${base}:o:f` },
         },
         options: resolveQueueOptions(queue, {}, this.settings.defaults),

@@ -163,7 +163,7 @@ describe.each<Kind>(['memory', 'redis', 'cluster'])('write-behind on %s', (kind)
     expect(stats).toMatchObject({ deadLettered: 1, retried: 2, deadLetters: 1, depth: 0 });
 
     poisonFixed = true;
-    expect(await wb.replayDeadLetters('users')).toBe(1);
+    expect(await wb.replayDeadLetters('users')).toEqual({ replayed: 1, superseded: [] });
     expect(await wb.countDeadLetters('users')).toBe(0);
     await wb.drain(10_000);
     expect((await users.rows()).get('user:3')!.name).toBe('name 3');

@@ -78,7 +78,7 @@ export const cacheCoreProviders: Provider[] = [
     inject: [CACHE_REDIS_CONNECTION],
     // The store runs on the module's connection; the module, not the cache, closes it.
     useFactory: (connection: RedisConnection | null): Store =>
-      connection ? new RedisStore(connection) : new MemoryStore(),
+      connection ? new RedisStore(connection, { logger: new Logger('Cachet') }) : new MemoryStore(),
   },
   {
     provide: CACHE_INSTANCE,

@@ -14,14 +14,16 @@ const seconds = (ms: number) => Math.ceil(ms / 1000);
  * Response headers for the policies that ran: the IETF draft fields
  * (`RateLimit-Policy: "name";q=100;w=60`, `RateLimit: "name";r=42;t=17`) list
  * every policy; the legacy `X-RateLimit-*` describe the binding one (the
- * refusal to wait longest for, else the fewest units left). All in whole
- * seconds, rounded up.
+ * refusal to wait longest for, else the fewest units left). A policy left
+ * unchecked (another refused the request from memory, or first) appears in
+ * `RateLimit-Policy` only: it has no figures. All in whole seconds, rounded up.
  */
 export function rateLimitHeaders(
   outcomes: readonly PolicyOutcome[],
   family: RateLimitHeaders,
 ): Array<[string, string]> {
   if (outcomes.length === 0) return [];
+  const checked = outcomes.filter(({ result }) => result.source !== 'unchecked');
   const headers: Array<[string, string]> = [];
   if (family === 'ietf' || family === 'both') {
     headers.push([
@@ -30,16 +32,16 @@ export function rateLimitHeaders(
     ]);
     headers.push([
       'RateLimit',
-      outcomes.map(({ name, result }) => `"${name}";r=${result.remaining};t=${seconds(result.resetMs)}`).join(', '),
+      checked.map(({ name, result }) => `"${name}";r=${result.remaining};t=${seconds(result.resetMs)}`).join(', '),
     ]);
   }
   if (family === 'legacy' || family === 'both') {
-    const { result } = bindingOutcome(outcomes);
+    const { result } = bindingOutcome(checked);
     headers.push(['X-RateLimit-Limit', String(result.limit)]);
     headers.push(['X-RateLimit-Remaining', String(result.remaining)]);
     headers.push(['X-RateLimit-Reset', String(seconds(result.resetMs))]);
   }
-  const refused = outcomes.filter(({ result }) => !result.allowed);
+  const refused = checked.filter(({ result }) => !result.allowed);
   if (refused.length > 0) {
     headers.push(['Retry-After', String(Math.max(seconds(Math.max(...refused.map((o) => o.result.retryAfterMs))), 1))]);
   }

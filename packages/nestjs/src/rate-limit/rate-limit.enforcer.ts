@@ -3,6 +3,7 @@ import {
   CacheConfigError,
   CacheKeyError,
   RateLimitUnavailableError,
+  type RateLimitBatchResult,
   type RateLimiter,
   type ResolvedRateLimitRule,
 } from '@cachet/core';
@@ -22,9 +23,9 @@ export interface RateLimitVerdict {
 }
 
 /**
- * Checks a call against its policies: one consume per policy, all in
- * parallel (one round of round trips). The guard and the service-method
- * binder both act through it.
+ * Checks a call against its policies, all at once: admitted by every policy
+ * or consuming none (one round trip on a single Redis). The guard and the
+ * service-method binder both act through it.
  */
 @Injectable()
 export class RateLimitEnforcer {
@@ -44,20 +45,28 @@ export class RateLimitEnforcer {
 
   async check(policies: readonly ScopedPolicy[], context: ExecutionContext): Promise<RateLimitVerdict> {
     const applicable = policies.filter(({ policy }) => !policy.skipIf?.(context));
-    let outcomes: PolicyOutcome[];
+    if (applicable.length === 0) return { outcomes: [] };
+    const checks = await Promise.all(
+      applicable.map(async ({ policy, scope }) => {
+        const rule = this.ruleFor(policy, context);
+        const identity = await this.identify(policy.by, context);
+        return { name: policy.name, rule, subject: `${policy.name}:${scope}:${identity}`, slot: identity };
+      }),
+    );
+    let batch: RateLimitBatchResult;
     try {
-      outcomes = await Promise.all(
-        applicable.map(async ({ policy, scope }) => {
-          const rule = this.ruleFor(policy, context);
-          const identity = await this.identify(policy.by, context);
-          const result = await this.limiter.consume(`${policy.name}:${scope}:${identity}`, rule);
-          return { name: policy.name, windowMs: rule.windowMs, result };
-        }),
-      );
+      // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
+      // The client is the slot, so on Cluster all the policies that count one client are one script.
+      batch = await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })));
     } catch (error) {
       if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);
       throw error;
     }
+    const outcomes: PolicyOutcome[] = checks.map(({ name, rule }, i) => ({
+      name,
+      windowMs: rule.windowMs,
+      result: batch.results[i]!,
+    }));
     const refused = outcomes.filter(({ result }) => !result.allowed);
     if (refused.length === 0) return { outcomes };
     const binding = bindingOutcome(refused);

@@ -1,6 +1,7 @@
 import type {
   Cache,
   CacheStats,
+  DeadLetterReplay,
   DeadLetterView,
   GetOrSetOptions,
   LockContext,
@@ -111,9 +112,11 @@ export class CacheService {
 
   /**
    * Puts dead letters back on the queue (those `ids` — their `deadId` — or the oldest `limit`, default 1 000)
-   * and returns how many. A replayed item keeps its `version`, so a version-guarded upsert stays idempotent.
+   * when they are still the newest write of their key, and says how many; those a later write of their key
+   * superseded stay dead-lettered and are listed in `superseded`. A replayed item keeps its `version`, so a
+   * version-guarded upsert stays idempotent.
    */
-  replayDeadLetters(queue: string, options?: { ids?: string[]; limit?: number }): Promise<number> {
+  replayDeadLetters(queue: string, options?: { ids?: string[]; limit?: number }): Promise<DeadLetterReplay> {
     return this.writeBehind.replayDeadLetters(queue, options);
   }
 

@@ -1,4 +1,5 @@
 import type {
+  DeadLetterReplay,
   DeadLetterView,
   PendingRead,
   WriteBehind,
@@ -85,7 +86,7 @@ export class WriteBehindOrchestrator implements OnApplicationBootstrap, OnModule
     return this.engine.countDeadLetters(queue);
   }
 
-  replayDeadLetters(queue: string, options?: { ids?: string[]; limit?: number }): Promise<number> {
+  replayDeadLetters(queue: string, options?: { ids?: string[]; limit?: number }): Promise<DeadLetterReplay> {
     return this.engine.replayDeadLetters(queue, options);
   }
 

@@ -91,7 +91,7 @@ describe('@WriteBehind on PGlite: retries, dead letters, backpressure', () => {
 
     // The cause is fixed (say, a migration relaxed the constraint): replay it through CacheService.
     booted.table.refused.clear();
-    expect(await cache.replayDeadLetters('fragile')).toBe(1);
+    expect(await cache.replayDeadLetters('fragile')).toEqual({ replayed: 1, superseded: [] });
     await eventually('the replayed write is persisted', async () => (await booted.table.find('x')) !== null);
     expect(await booted.table.find('x')).toEqual({ id: 'x', name: 'bad' });
     expect(await cache.countDeadLetters('fragile')).toBe(0);

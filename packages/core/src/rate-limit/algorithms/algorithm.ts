@@ -13,6 +13,8 @@ export interface AlgorithmDecision<S> {
   resetMs: number;
   retryAfterMs: number;
   next?: { value: S; ttlMs: number };
+  /** When allowed: what the subject holds if the units are not taken (another policy refused the request). */
+  idle?: { remaining: number; resetMs: number };
 }
 
 /**

@@ -14,5 +14,6 @@ export const fixedWindowStep: RateLimitAlgorithmStep<number> = (stored, _nowUs, 
     resetMs: ttlMs,
     retryAfterMs: 0,
     next: { value: used + cost, ttlMs },
+    idle: fresh ? { remaining: limit, resetMs: 0 } : { remaining: limit - used, resetMs: ttlMs },
   };
 };

@@ -15,6 +15,7 @@ export const slidingLogStep: RateLimitAlgorithmStep<number[]> = (stored, nowUs, 
       retryAfterMs: Math.max(Math.ceil((oldest + windowUs - nowUs) / 1000), 1),
     };
   }
+  const idleResetMs = count === 0 ? 0 : Math.ceil((log[count - 1]! + windowUs - nowUs) / 1000);
   for (let i = 0; i < cost; i++) log.push(nowUs);
   return {
     allowed: true,
@@ -22,5 +23,6 @@ export const slidingLogStep: RateLimitAlgorithmStep<number[]> = (stored, nowUs, 
     resetMs: windowMs,
     retryAfterMs: 0,
     next: { value: log, ttlMs: windowMs },
+    idle: { remaining: limit - count, resetMs: idleResetMs },
   };
 };

@@ -24,16 +24,16 @@ export const slidingWindowStep: RateLimitAlgorithmStep<SlidingWindowState> = (
     previous = stored.value.current;
   }
   const estimate = (previous * (window - elapsed)) / window + current;
+  const idleReset = current > 0 ? 2 * window - elapsed : previous > 0 ? window - elapsed : 0;
   if (estimate + cost > limit) {
     const retry =
       current + cost <= limit
         ? window - elapsed - ((limit - current - cost) * window) / previous
         : window - elapsed + window - ((limit - cost) * window) / current;
-    const reset = current > 0 ? 2 * window - elapsed : previous > 0 ? window - elapsed : 0;
     return {
       allowed: false,
       remaining: Math.floor(limit - estimate),
-      resetMs: Math.ceil(reset),
+      resetMs: Math.ceil(idleReset),
       retryAfterMs: Math.max(Math.ceil(retry), 1),
     };
   }
@@ -44,5 +44,6 @@ export const slidingWindowStep: RateLimitAlgorithmStep<SlidingWindowState> = (
     resetMs: reset,
     retryAfterMs: 0,
     next: { value: { index, current: current + cost, previous }, ttlMs: reset },
+    idle: { remaining: Math.floor(limit - estimate + 1e-9), resetMs: Math.ceil(idleReset) },
   };
 };

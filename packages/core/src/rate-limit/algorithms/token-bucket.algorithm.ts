@@ -22,5 +22,9 @@ export const tokenBucketStep: RateLimitAlgorithmStep<number> = (stored, nowUs, {
     resetMs: reset,
     retryAfterMs: 0,
     next: { value: nextTat, ttlMs: reset },
+    idle: {
+      remaining: Math.floor((tolerance - (tat - nowUs)) / emission + 1e-9),
+      resetMs: Math.ceil((tat - nowUs) / 1000),
+    },
   };
 };

@@ -1,0 +1,57 @@
+import { createCache, type Cache } from '@cachet/core';
+import { testRedisUrl } from '@cachet/testing';
+import { recordingLogger } from '../support/caches.js';
+import { sleep, uniqueNamespace } from '../support/stores.js';
+
+/**
+ * Guarantee 5 for an expired entry kept for stale-if-error: the refresh is a
+ * load like any other and runs once across instances, under the lease.
+ */
+describe('stale-if-error keeps the stampede lease', () => {
+  let caches: Cache[];
+  beforeAll(() => {
+    const namespace = uniqueNamespace('sie');
+    caches = [1, 2, 3, 4].map(() => createCache({ redis: testRedisUrl(), namespace, logger: recordingLogger() }));
+  });
+  afterAll(() => Promise.all(caches.map((cache) => cache.close())));
+
+  it.each([
+    ['staleIfError alone', { ttl: 100, staleIfError: '10s' }],
+    ['staleIfError with tags', { ttl: 100, staleIfError: '10s', tags: ['sie'] }],
+  ] as const)('%s: 4 instances × 25 callers of an expired entry run the loader once', async (_, options) => {
+    const key = `expired:${'tags' in options ? 'tagged' : 'plain'}`;
+    await caches[0]!.getOrSet(key, async () => 0, options);
+    await sleep(200); // past the logical TTL, inside the stale-if-error window
+    let loads = 0;
+    const loader = async () => {
+      loads++;
+      await sleep(200);
+      return loads;
+    };
+    const values = await Promise.all(
+      caches.flatMap((cache) => Array.from({ length: 25 }, () => cache.getOrSet(key, loader, options))),
+    );
+    console.log(`stale-if-error, ${key}: ${loads} loads for 4 × 25 callers`);
+    expect(loads).toBe(1);
+    expect(values.every((value) => value === 1)).toBe(true);
+  });
+
+  it('a failing refresh still serves the stale value on every instance, and leaves no lease behind', async () => {
+    const options = { ttl: 100, staleIfError: '10s' } as const;
+    await caches[0]!.getOrSet('failing', async () => 'old', options);
+    await sleep(200);
+    let calls = 0;
+    const failing = async (): Promise<string> => {
+      calls++;
+      await sleep(50);
+      throw new Error('source down');
+    };
+    const values = await Promise.all(
+      caches.flatMap((cache) => Array.from({ length: 5 }, () => cache.getOrSet('failing', failing, options))),
+    );
+    expect(values.every((value) => value === 'old')).toBe(true);
+    expect(calls).toBeLessThanOrEqual(4); // at most once per instance, then each backs off
+    // the source is back: the next refresh is not held up by a lease left behind
+    expect(await caches[0]!.getOrSet('failing-next', async () => 'fresh', options)).toBe('fresh');
+  });
+});
