@@ -133,7 +133,7 @@ export class NodeBreakers {
     for (const [node, breaker] of this.breakers) {
       if (node === WHOLE_STORE) continue;
       // A failed-over master serves nothing any more: its breaker would only ever report a stale "open".
-      if (!serving.has(node)) this.breakers.delete(node);
+      if (serving.size > 0 && !serving.has(node)) this.breakers.delete(node);
       else {
         const state = breaker.state;
         if (state !== 'closed') states[node] = state;
