@@ -35,7 +35,11 @@ export class LoadClaim {
     holdMs: number,
   ): Promise<LoadClaim> {
     try {
-      const { versions, fence } = await engine.guard(writer.namespace, () => writer.beginLoad(keys, tags, holdMs));
+      const { versions, fence } = await engine.guard(
+        writer.namespace,
+        () => writer.beginLoad(keys, tags, holdMs),
+        keys.entry,
+      );
       return new LoadClaim(engine, writer, keys, tags, fence, versions);
     } catch {
       // cannot record tag state or claim the fence, so the value must not be cached
@@ -82,7 +86,11 @@ export class LoadClaim {
   private async refreshTags(): Promise<void> {
     if (this.tagsMoved || !this.versions) return;
     const checkedAt = performance.now();
-    const now = await this.engine.guard(this.writer.namespace, () => this.writer.tagVersions(this.tags));
+    const now = await this.engine.guard(
+      this.writer.namespace,
+      () => this.writer.tagVersions(this.tags),
+      this.keys.entry,
+    );
     if (now.some((version, i) => version !== this.versions![i])) this.tagsMoved = true;
     else this.tagsCheckedAt = checkedAt;
   }

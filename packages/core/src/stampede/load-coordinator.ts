@@ -56,18 +56,21 @@ export class LoadCoordinator {
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
-    if (!engine.available()) return this.withoutStore(plan, control);
+    if (!engine.available(this.route(plan.key))) return this.withoutStore(plan, control);
     const generation = engine.l1Generation(namespace);
     const vouched = control.validating();
     let outcome: ReadOutcome;
     try {
-      outcome = await engine.guard(namespace, () =>
-        readEntry(engine, this.keySpace, plan.key, plan.tags, {
-          peekFirst: plan.peekFirst,
-          // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
-          // come from another caller of the key, and a refresh is a load like any other.
-          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
-        }),
+      outcome = await engine.guard(
+        namespace,
+        () =>
+          readEntry(engine, this.keySpace, plan.key, plan.tags, {
+            peekFirst: plan.peekFirst,
+            // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
+            // come from another caller of the key, and a refresh is a load like any other.
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
+          }),
+        this.route(plan.key),
       );
     } catch (error) {
       return this.withoutStore(plan, control, error);
@@ -145,10 +148,13 @@ export class LoadCoordinator {
       try {
         // Re-check after registering: a value that landed since the first read is seen here, and any later one wakes us.
         vouched = control.validating();
-        outcome = await engine.guard(namespace, () =>
-          readEntry(engine, this.keySpace, plan.key, plan.tags, {
-            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
-          }),
+        outcome = await engine.guard(
+          namespace,
+          () =>
+            readEntry(engine, this.keySpace, plan.key, plan.tags, {
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
+            }),
+          this.route(plan.key),
         );
         if (outcome.state === 'fresh') {
           return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
@@ -294,8 +300,10 @@ export class LoadCoordinator {
       let token = heldToken;
       if (!token && plan.options.lock !== false) {
         token = this.engine.leaseToken();
-        const state = await engine.guard(namespace, () =>
-          engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+        const state = await engine.guard(
+          namespace,
+          () => engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+          outcome.keys.lease,
         );
         if (state !== 0) return { result: undefined, validatedAt: SHARED }; // another instance is refreshing it
       }
@@ -311,6 +319,11 @@ export class LoadCoordinator {
           `cache "${namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
         ),
       );
+  }
+
+  /** The Redis key whose node serves `key`'s calls (its breaker guards them). */
+  private route(key: string): string {
+    return this.keySpace.entry(key).entry;
   }
 
   private flightKey(key: string): string {
