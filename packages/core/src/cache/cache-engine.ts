@@ -67,6 +67,7 @@ export class CacheEngine {
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
       compressionThreshold: options.compressionThreshold,
+      maxValueSize: options.maxValueSize,
     });
   }
 

@@ -73,8 +73,8 @@ export class NamespacedCache implements Cache {
 
   async set<T>(key: string, value: T, options: SetOptions = {}): Promise<void> {
     assertValidKey(key);
-    (options.tags ?? []).forEach(assertValidTag);
     assertEntryOptions(options, `set("${key}")`);
+    (options.tags ?? []).forEach(assertValidTag);
     this.engine.codec.encode(key, value); // a SerializationError surfaces even when Redis is away
     if (!this.engine.available()) return this.unavailable(undefined);
     try {
@@ -89,8 +89,13 @@ export class NamespacedCache implements Cache {
     return (await this.fetch(key, loader, options)).value;
   }
 
-  fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T> = {}): Promise<CacheFetchResult<T>> {
+  async fetch<T>(
+    key: string,
+    loader: () => Promise<T>,
+    options: GetOrSetOptions<T> = {},
+  ): Promise<CacheFetchResult<T>> {
     assertValidKey(key);
+    assertEntryOptions(options, `getOrSet("${key}")`);
     (options.tags ?? []).forEach(assertValidTag);
     return this.coordinator.fetch(planLoad(this.engine, key, loader, options));
   }

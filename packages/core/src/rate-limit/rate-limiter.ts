@@ -38,6 +38,8 @@ export interface RateLimiterConfig {
 export interface ConsumeOptions {
   /** Overrides the rule's cost for this request. */
   cost?: number;
+  /** Places the subject's keys on Cluster (default: the subject); see `RateLimitCheck.slot`. */
+  slot?: string;
 }
 
 export interface RateLimiterStats {
@@ -90,7 +92,7 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: ConsumeOptions = {},
   ): Promise<RateLimitResult> {
-    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost }]);
+    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost, slot: options.slot }]);
     return results[0]!;
   }
 
@@ -109,11 +111,12 @@ export class RateLimiter {
     const rules: ResolvedRateLimitRule[] = [];
     const requests: RateLimitConsumeRequest[] = [];
     const states = new Set<string>();
-    for (const { subject, rule, cost: override } of checks) {
+    for (const { subject, rule, cost: override, slot } of checks) {
       assertSubject(subject);
+      if (slot !== undefined) assertSubject(slot);
       const resolved = resolveRateLimitRule(rule);
       const cost = override === undefined ? resolved.cost : assertCost(override, resolved);
-      const keys = this.keySpace.rateLimit(resolved.algorithm, subject);
+      const keys = this.keySpace.rateLimit(resolved.algorithm, subject, slot);
       // Two checks of one counter in one atomic step would each see the other's units as still free.
       if (states.has(keys.state)) {
         throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
@@ -175,9 +178,14 @@ export class RateLimiter {
   }
 
   /** Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). */
-  async reset(subject: string, rule: RateLimitRule | ResolvedRateLimitRule): Promise<void> {
+  async reset(
+    subject: string,
+    rule: RateLimitRule | ResolvedRateLimitRule,
+    options: Pick<ConsumeOptions, 'slot'> = {},
+  ): Promise<void> {
     assertSubject(subject);
-    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject);
+    if (options.slot !== undefined) assertSubject(options.slot);
+    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);

@@ -1,4 +1,9 @@
-import type { RateLimitAlgorithm } from './rate-limit.store.js';
+import type {
+  RateLimitAlgorithm,
+  RateLimitBatchOutcome,
+  RateLimitConsumeRequest,
+  RateLimitOutcome,
+} from './rate-limit.store.js';
 import { LUA_FIXED_WINDOW_STEP } from './rate-limit-fixed-window.script.js';
 import { LUA_NOW_US } from './rate-limit-prelude.script.js';
 import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
@@ -94,3 +99,38 @@ export const rateLimitConsumeScripts: readonly LuaScript[] = Array.from(
   { length: RATE_LIMIT_MAX_BATCH },
   (_, i): LuaScript => ({ name: `cachetRateLimit${i + 1}`, numberOfKeys: 2 * (i + 1), lua: LUA }),
 );
+
+/** The keys and arguments of one batch, in the order the script reads them. */
+export function rateLimitConsumeCall(requests: readonly RateLimitConsumeRequest[]): {
+  script: LuaScript;
+  keys: string[];
+  args: number[];
+} {
+  const script = rateLimitConsumeScripts[requests.length - 1];
+  if (!script)
+    throw new Error(`A rate-limit batch holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, got ${requests.length}`);
+  const keys: string[] = [];
+  const args: number[] = [];
+  for (const { keys: pair, algorithm, limit, windowMs, cost, blockMs, burst } of requests) {
+    keys.push(pair.state, pair.block);
+    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, blockMs, burst);
+  }
+  return { script, keys, args };
+}
+
+/** Reads the script's reply for a batch of `count` policies. */
+export function decodeRateLimitConsume(reply: Array<number | string>, count: number): RateLimitBatchOutcome {
+  const outcomes: RateLimitOutcome[] = [];
+  const receipts: Array<string | number> = [];
+  for (let i = 0; i < count; i++) {
+    const [allowed, remaining, resetMs, retryAfterMs, receipt] = reply.slice(1 + i * 5, 6 + i * 5);
+    outcomes.push({
+      allowed: allowed === 1,
+      remaining: Number(remaining),
+      resetMs: Number(resetMs),
+      retryAfterMs: Number(retryAfterMs),
+    });
+    receipts.push(receipt!);
+  }
+  return { allowed: reply[0] === 1, outcomes, receipts };
+}

@@ -116,6 +116,31 @@ export class RedisConnection {
   }
 
   /**
+   * Runs a script, then `WAIT replicas timeoutMs`, in one pipeline sent to the
+   * script's node: resolves with the script's reply and how many replicas
+   * acknowledged every write up to and including it. The script goes as text
+   * (EVAL): a freshly promoted replica may not know its SHA, and a NOSCRIPT
+   * retry would come after the WAIT and prove nothing.
+   */
+  async runAndWait<T>(
+    script: LuaScript,
+    keys: string[],
+    args: Array<string | number | Buffer>,
+    replicas: number,
+    timeoutMs: number,
+  ): Promise<{ reply: T; replicas: number }> {
+    const pipeline = this.client.pipeline();
+    pipeline.eval(script.lua, keys.length, ...keys, ...args);
+    pipeline.call('WAIT', replicas, timeoutMs);
+    const results = await pipeline.exec();
+    const [scripted, waited] = results ?? [];
+    if (!scripted || !waited) throw new Error('the pipeline was discarded');
+    if (scripted[0]) throw scripted[0];
+    if (waited[0]) throw waited[0];
+    return { reply: scripted[1] as T, replicas: Number(waited[1]) };
+  }
+
+  /**
    * Registers scripts with the client. Stores call this in their constructor,
    * before any command is sent: with auto-pipelining, a script defined while a
    * pipeline is open is missing from that pipeline.
