@@ -192,7 +192,8 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
+    const lease = leaseToken ? { token: leaseToken, ttlMs: plan.leaseTtlMs } : undefined;
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs, lease);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();
