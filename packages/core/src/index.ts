@@ -12,7 +12,12 @@ export type {
   SetOptions,
   TtlOption,
 } from './cache/cache.types.js';
-export { CACHE_DEFAULTS } from './cache/cache-options.js';
+export {
+  CACHE_DEFAULTS,
+  resolveCacheOptions,
+  resolveTtlBounds,
+  type ResolvedCacheOptions,
+} from './cache/cache-options.js';
 export { assertValidKey, assertValidTag, stableHash } from './cache/cache-key.js';
 export { assertEntryOptions } from './cache/ttl-policy.js';
 export { ENTRY_FORMAT, EntryFlags, decodeEntry } from './cache/entry-codec.js';
@@ -96,6 +101,7 @@ export { MemoryQueueStore } from './store/memory-queue.store.js';
 
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
+export { NodeBreakers, type BreakerRouter, type NodeBreakersOptions } from './resilience/node-breakers.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
 export {
   CacheEvents,
@@ -118,7 +124,15 @@ export type {
 } from './ops/redis-inspection.types.js';
 
 // Shared
-export { toMs, toOptionalMs, type Duration, type DurationUnit } from './shared/duration.js';
+export {
+  toMs,
+  toOptionalMs,
+  MAX_DURATION_MS,
+  MAX_TIMER_MS,
+  type Duration,
+  type DurationBounds,
+  type DurationUnit,
+} from './shared/duration.js';
 export {
   CachetError,
   CacheConfigError,

@@ -1,4 +1,4 @@
-import { toMs } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import type { CacheOptions } from './cache.types.js';
@@ -40,10 +40,32 @@ export const CACHE_DEFAULTS = {
 
 const DAY_MS = 86_400_000;
 
-export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
-  const ttlMs = toMs(options.ttl ?? CACHE_DEFAULTS.ttl, 'ttl');
+/**
+ * The default TTL and its cap. An unset `ttl` is the default capped by
+ * `maxTtl` (a cap is a cap: `maxTtl: '5s'` alone means 5 s entries); an
+ * explicit `ttl` above `maxTtl` is refused with both figures.
+ */
+export function resolveTtlBounds(options: Pick<CacheOptions, 'ttl' | 'maxTtl'>): { ttlMs: number; maxTtlMs: number } {
   const maxTtlMs = toMs(options.maxTtl ?? CACHE_DEFAULTS.maxTtl, 'maxTtl');
-  if (ttlMs > maxTtlMs) throw new CacheConfigError('ttl', options.ttl, `at most maxTtl (${maxTtlMs} ms)`);
+  if (options.ttl === undefined) return { ttlMs: Math.min(toMs(CACHE_DEFAULTS.ttl, 'ttl'), maxTtlMs), maxTtlMs };
+  const ttlMs = toMs(options.ttl, 'ttl');
+  if (ttlMs > maxTtlMs) {
+    throw new CacheConfigError(
+      'ttl',
+      options.ttl,
+      `at most maxTtl (${describeOption(options.maxTtl ?? CACHE_DEFAULTS.maxTtl, maxTtlMs)}); ttl is ${ttlMs} ms`,
+    );
+  }
+  return { ttlMs, maxTtlMs };
+}
+
+function describeOption(value: unknown, ms: number): string {
+  return typeof value === 'number' ? `${ms} ms` : `${JSON.stringify(value)} = ${ms} ms`;
+}
+
+/** Defaults applied and every value checked, Nest module options included: the one resolver of cache options. */
+export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
+  const { ttlMs, maxTtlMs } = resolveTtlBounds(options);
   const { serializer, flag } = resolveSerializer(options.serializer);
   const compression = options.compression ?? { threshold: CACHE_DEFAULTS.compressionThreshold };
   if (compression !== false && !(Number.isInteger(compression?.threshold) && compression.threshold >= 0)) {
@@ -70,9 +92,14 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     compressionThreshold: compression === false ? Infinity : compression.threshold,
     maxValueSize,
     failOpen: options.failOpen ?? true,
-    commandTimeoutMs: toMs(options.commandTimeout ?? CACHE_DEFAULTS.commandTimeout, 'commandTimeout'),
+    commandTimeoutMs: toMs(options.commandTimeout ?? CACHE_DEFAULTS.commandTimeout, 'commandTimeout', {
+      max: MAX_TIMER_MS,
+    }),
     lockTtlMs,
-    lockWaitMs: toMs(options.lock?.wait ?? CACHE_DEFAULTS.lock.wait, 'lock.wait', { allowZero: true }),
+    lockWaitMs: toMs(options.lock?.wait ?? CACHE_DEFAULTS.lock.wait, 'lock.wait', {
+      allowZero: true,
+      max: MAX_TIMER_MS,
+    }),
     breakerThreshold,
     breakerResetMs: toMs(options.breaker?.resetAfter ?? CACHE_DEFAULTS.breaker.resetAfter, 'breaker.resetAfter'),
     fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtlMs * 10),

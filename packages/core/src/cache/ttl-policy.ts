@@ -1,4 +1,4 @@
-import { toMs, toOptionalMs } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs, toOptionalMs } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import type { GetOrSetOptions } from './cache.types.js';
 
@@ -46,12 +46,23 @@ export function entryLifetimes<T>(value: T, options: GetOrSetOptions<T>, default
 }
 
 /**
- * Checks entry options once (decoration time or the first call), so a typo
- * fails loudly instead of silently caching with defaults.
+ * Checks entry options (decoration time, and every `set`/`getOrSet` call), so
+ * a typo fails loudly instead of silently caching with defaults, and no value
+ * reaches Redis that it would refuse. The one validator of per-entry options:
+ * `set`, `getOrSet`, `mset` and the decorators all call it.
  */
-export function assertEntryOptions(options: GetOrSetOptions<unknown>, where = 'cache options'): void {
+export function assertEntryOptions<T>(options: GetOrSetOptions<T>, where = 'cache options'): void {
   const at = (name: string) => `${where}: ${name}`;
+  if (typeof options !== 'object' || options === null) throw new CacheConfigError(where, options, 'an options object');
   if (typeof options.ttl !== 'function' && options.ttl !== undefined) toMs(options.ttl, at('ttl'));
+  if (options.tags !== undefined && !Array.isArray(options.tags)) {
+    throw new CacheConfigError(at('tags'), options.tags, 'an array of tags');
+  }
+  for (const flag of ['sliding', 'l1'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new CacheConfigError(at(flag), options[flag], 'true or false');
+    }
+  }
   if (
     options.jitter !== undefined &&
     !(typeof options.jitter === 'number' && options.jitter >= 0 && options.jitter <= 1)
@@ -71,16 +82,35 @@ export function assertEntryOptions(options: GetOrSetOptions<unknown>, where = 'c
       'not combined with staleWhileRevalidate or earlyRefresh (a sliding entry never goes stale while used)',
     );
   }
+  if (
+    options.lock !== undefined &&
+    options.lock !== false &&
+    (typeof options.lock !== 'object' || options.lock === null)
+  ) {
+    throw new CacheConfigError(at('lock'), options.lock, 'false or { ttl?, wait? }');
+  }
   if (options.lock) {
     toOptionalMs(options.lock.ttl, at('lock.ttl'));
-    toOptionalMs(options.lock.wait, at('lock.wait'), { allowZero: true });
+    toOptionalMs(options.lock.wait, at('lock.wait'), { allowZero: true, max: MAX_TIMER_MS });
+  }
+  const early = options.earlyRefresh;
+  if (early !== undefined && early !== false && (typeof early !== 'object' || early === null)) {
+    throw new CacheConfigError(at('earlyRefresh'), early, 'false or { beta?: number }');
   }
   if (options.earlyRefresh && options.earlyRefresh.beta !== undefined) {
     const beta = options.earlyRefresh.beta;
     if (!(typeof beta === 'number' && beta > 0))
       throw new CacheConfigError(at('earlyRefresh.beta'), beta, 'a positive number (1 is the usual choice)');
   }
-  if (typeof options.cacheNull === 'object') toMs(options.cacheNull.ttl, at('cacheNull.ttl'));
+  const cacheNull = options.cacheNull;
+  if (
+    cacheNull !== undefined &&
+    typeof cacheNull !== 'boolean' &&
+    (typeof cacheNull !== 'object' || cacheNull === null)
+  ) {
+    throw new CacheConfigError(at('cacheNull'), cacheNull, 'true, false or { ttl }');
+  }
+  if (typeof cacheNull === 'object') toMs(cacheNull.ttl, at('cacheNull.ttl'));
   if (options.unless !== undefined && typeof options.unless !== 'function') {
     throw new CacheConfigError(at('unless'), options.unless, 'a function (value) => boolean');
   }

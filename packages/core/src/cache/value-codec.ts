@@ -13,7 +13,16 @@ export interface ValueCodecOptions {
   serializerFlag: number;
   /** Compress payloads of at least this many bytes; `Infinity` disables. */
   compressionThreshold: number;
+  /**
+   * The entry size limit (bytes, after compression). A serialized payload over
+   * `COMPRESSION_RATIO_LIMIT` times this is left uncompressed, so the writer
+   * refuses it by size without spending CPU on compressing it first.
+   */
+  maxValueSize?: number;
 }
+
+/** No realistic payload deflates better than this; beyond it, compressing a value cannot make it fit. */
+export const COMPRESSION_RATIO_LIMIT = 32;
 
 const FORMAT_FLAGS = EntryFlags.json | EntryFlags.custom;
 
@@ -32,7 +41,8 @@ export class ValueCodec {
       throw new SerializationError(key, (error as Error).message, { cause: error });
     }
     let flags = this.options.serializerFlag;
-    if (payload.length >= this.options.compressionThreshold) {
+    const hopeless = payload.length > (this.options.maxValueSize ?? Infinity) * COMPRESSION_RATIO_LIMIT;
+    if (payload.length >= this.options.compressionThreshold && !hopeless) {
       payload = deflateRawSync(payload);
       flags |= EntryFlags.compressed;
     }
@@ -64,12 +74,21 @@ function assertSerializable(key: string, value: unknown, path = 'value', seen = 
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return;
   seen.add(value as object);
   if (value instanceof Map) {
-    for (const [k, v] of value) assertSerializable(key, v, `${path}.get(${String(k)})`, seen);
+    for (const [k, v] of value) assertSerializable(key, v, `${path}.get(${label(k)})`, seen);
   } else if (value instanceof Set) {
     for (const item of value) assertSerializable(key, item, `${path} item`, seen);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => assertSerializable(key, item, `${path}[${i}]`, seen));
   } else {
     for (const [k, v] of Object.entries(value as object)) assertSerializable(key, v, `${path}.${k}`, seen);
+  }
+}
+
+/** A map key for a message: objects without a prototype (or a throwing `toString`) have no string form. */
+function label(mapKey: unknown): string {
+  try {
+    return String(mapKey);
+  } catch {
+    return `<${typeof mapKey}>`;
   }
 }

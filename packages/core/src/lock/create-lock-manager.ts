@@ -1,4 +1,4 @@
-import { toMs, type Duration } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import type { LockStore } from '../store/lock.store.js';
 import { MemoryLockStore } from '../store/memory-lock.store.js';
@@ -35,7 +35,7 @@ export function createLockManager(options: CreateLockManagerOptions = {}): LockM
     throw new CacheConfigError('redis', undefined, "a Redis URL, options or client (or store: 'memory')");
   }
   const connection = RedisConnection.from(options.redis, {
-    commandTimeoutMs: toMs(options.commandTimeout ?? '1s', 'commandTimeout'),
+    commandTimeoutMs: toMs(options.commandTimeout ?? '1s', 'commandTimeout', { max: MAX_TIMER_MS }),
   });
   const bus = new RedisBus(connection, { logger: options.logger, attemptTimeoutMs: connection.commandTimeoutMs });
   return new LockManager(new RedisLockStore(connection, bus), managerOptions, connection);

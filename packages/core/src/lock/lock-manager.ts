@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { assertValidKey } from '../cache/cache-key.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
-import { toMs, type Duration } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { LockTimeoutError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { LockKeys, LockStore } from '../store/lock.store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import { HeldLock } from './held-lock.js';
 import type { LockContext, LockOptions, LockStats } from './lock.types.js';
+
+/** A held lock is extended by a timer and a waiter sleeps on one: both bounded by what a timer can run. */
+const LOCK_TIMER = { max: MAX_TIMER_MS };
+const LOCK_WAIT = { allowZero: true, max: MAX_TIMER_MS };
 
 export interface LockManagerOptions {
   /** Key prefix, as for the cache: locks live at `<namespace>:lk:{<hash of name>}:<name>`. */
@@ -46,8 +50,8 @@ export class LockManager {
     private readonly owned?: { close(): Promise<void> },
   ) {
     this.keySpace = new KeySpace(options.namespace);
-    this.ttlMs = toMs(options.ttl ?? LOCK_DEFAULTS.ttl, 'lock.ttl');
-    this.waitMs = toMs(options.wait ?? LOCK_DEFAULTS.wait, 'lock.wait', { allowZero: true });
+    this.ttlMs = toMs(options.ttl ?? LOCK_DEFAULTS.ttl, 'lock.ttl', LOCK_TIMER);
+    this.waitMs = toMs(options.wait ?? LOCK_DEFAULTS.wait, 'lock.wait', LOCK_WAIT);
     this.logger = options.logger ?? consoleLogger;
     this.wakeRegistry = new WakeRegistry(store.bus, this.channel);
   }
@@ -74,8 +78,8 @@ export class LockManager {
    */
   async withLock<T>(name: string, fn: (lock: LockContext) => Promise<T> | T, options: LockOptions = {}): Promise<T> {
     assertValidKey(name);
-    const ttlMs = options.ttl === undefined ? this.ttlMs : toMs(options.ttl, 'lock.ttl');
-    const waitMs = options.wait === undefined ? this.waitMs : toMs(options.wait, 'lock.wait', { allowZero: true });
+    const ttlMs = options.ttl === undefined ? this.ttlMs : toMs(options.ttl, 'lock.ttl', LOCK_TIMER);
+    const waitMs = options.wait === undefined ? this.waitMs : toMs(options.wait, 'lock.wait', LOCK_WAIT);
     const held = await this.acquire(name, ttlMs, waitMs);
     try {
       return await fn({ name, fencingToken: held.fencingToken, signal: held.signal });

@@ -1,4 +1,4 @@
-import { toMs, type Duration } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import { MemoryStore } from '../store/memory.store.js';
 import type { RedisInput } from '../store/redis-connection.js';
@@ -38,7 +38,7 @@ export interface OwnedRateLimiter extends RateLimiter {
  * ```
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): OwnedRateLimiter {
-  const commandTimeoutMs = toMs(options.commandTimeout ?? '250ms', 'commandTimeout');
+  const commandTimeoutMs = toMs(options.commandTimeout ?? '250ms', 'commandTimeout', { max: MAX_TIMER_MS });
   const { store, owned } = openStore(options, commandTimeoutMs);
   const overLimitCacheSize = options.overLimitCacheSize ?? 10_000;
   if (!Number.isInteger(overLimitCacheSize) || overLimitCacheSize < 0) {
@@ -54,6 +54,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): OwnedRateLi
     failOpen: options.failOpen ?? true,
     overLimitCacheSize,
     breaker: { threshold, resetMs: toMs(options.breaker?.resetAfter ?? '5s', 'breaker.resetAfter') },
+    router: store.router,
     logger: options.logger ?? consoleLogger,
     isReady: () => store.isReady(),
     ready: (timeoutMs) => store.ready(timeoutMs),

@@ -53,6 +53,13 @@ export interface RateLimitCheck {
   rule: RateLimitRule | ResolvedRateLimitRule;
   /** Overrides the rule's cost for this request. */
   cost?: number;
+  /**
+   * Where the subject's keys live on Cluster (default: the subject itself).
+   * Checks given the same slot, e.g. the client they count, share a Cluster
+   * slot and so are one script, one round trip. Pass the same slot to
+   * `consume` and `reset` for the same subject.
+   */
+  slot?: string;
 }
 
 /** What `consumeAll` answered: admitted by every policy (each took its units), or by none (none took any). */

@@ -1,4 +1,5 @@
 import type { CacheLogger } from '../telemetry/logger.js';
+import { failureKind } from './failure-kind.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -57,9 +58,18 @@ export class CircuitBreaker {
       this.success();
       return result;
     } catch (error) {
-      this.failure(error);
+      // Only unreachable Redis opens the breaker; a refusal of this call's arguments proves Redis is up.
+      const kind = failureKind(error);
+      if (kind === 'unavailable') this.failure(error);
+      else if (kind === 'rejected') this.success();
+      else this.probing = false;
       throw error;
     }
+  }
+
+  /** An open breaker lets its probe through now rather than after `resetMs` (the topology changed). */
+  probeNow(): void {
+    if (this.current === 'open') this.openedAt = Date.now() - this.options.resetMs;
   }
 
   success(): void {

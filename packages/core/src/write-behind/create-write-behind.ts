@@ -1,6 +1,6 @@
 import type { Serializer } from '../cache/serializer.js';
 import { resolveSerializer } from '../cache/serializers.js';
-import { toMs, type Duration } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import { MemoryQueueStore } from '../store/memory-queue.store.js';
 import type { QueueStore } from '../store/queue.store.js';
@@ -56,7 +56,7 @@ export function createWriteBehind(options: CreateWriteBehindOptions = {}): Write
     serializer: resolveSerializer(serializer).serializer,
     logger: logger ?? consoleLogger,
     defaults,
-    drainTimeoutMs: toMs(drainTimeout ?? '10s', 'writeBehind.drainTimeout', { allowZero: true }),
+    drainTimeoutMs: toMs(drainTimeout ?? '10s', 'writeBehind.drainTimeout', { allowZero: true, max: MAX_TIMER_MS }),
   };
   const kind = store ?? 'redis';
   if (typeof kind === 'object') return new WriteBehind(kind.queues, settings);
@@ -66,7 +66,7 @@ export function createWriteBehind(options: CreateWriteBehindOptions = {}): Write
     throw new CacheConfigError('redis', undefined, "a Redis URL, options or client (or store: 'memory')");
   }
   const connection = RedisConnection.from(redis, {
-    commandTimeoutMs: toMs(commandTimeout ?? '2s', 'commandTimeout'),
+    commandTimeoutMs: toMs(commandTimeout ?? '2s', 'commandTimeout', { max: MAX_TIMER_MS }),
   });
   return new WriteBehind(new RedisQueueStore(connection), settings, connection);
 }

@@ -1,4 +1,7 @@
-import { toMs } from '../shared/duration.js';
+import { MAX_TIMER_MS, toMs } from '../shared/duration.js';
+
+/** Every queue duration drives a timer (flush, backoff, push-back wait, reclaim). */
+const TIMER = { max: MAX_TIMER_MS };
 import { CacheConfigError } from '../shared/errors.js';
 import type { ResolvedQueueOptions, WriteBehindQueueOptions } from './write-behind.types.js';
 
@@ -30,6 +33,7 @@ export function resolveQueueOptions(
   const visibilityTimeoutMs = toMs(
     pick('visibilityTimeout') ?? WRITE_BEHIND_DEFAULTS.visibilityTimeout,
     at('visibilityTimeout'),
+    TIMER,
   );
   if (visibilityTimeoutMs < 300) {
     throw new CacheConfigError(at('visibilityTimeout'), visibilityTimeoutMs, 'at least 300 ms');
@@ -46,20 +50,23 @@ export function resolveQueueOptions(
     intervalMs: toMs(
       options.batch?.interval ?? defaults.batch?.interval ?? WRITE_BEHIND_DEFAULTS.batch.interval,
       at('batch.interval'),
+      TIMER,
     ),
     coalesce,
     maxAttempts: positiveInteger(pick('maxAttempts') ?? WRITE_BEHIND_DEFAULTS.maxAttempts, at('maxAttempts')),
     backoffInitialMs: toMs(
       options.backoff?.initial ?? defaults.backoff?.initial ?? WRITE_BEHIND_DEFAULTS.backoff.initial,
       at('backoff.initial'),
+      TIMER,
     ),
     backoffMaxMs: toMs(
       options.backoff?.max ?? defaults.backoff?.max ?? WRITE_BEHIND_DEFAULTS.backoff.max,
       at('backoff.max'),
+      TIMER,
     ),
     maxPending: positiveInteger(pick('maxPending') ?? WRITE_BEHIND_DEFAULTS.maxPending, at('maxPending')),
     onFull,
-    fullWaitMs: toMs(pick('fullWait') ?? WRITE_BEHIND_DEFAULTS.fullWait, at('fullWait'), { allowZero: true }),
+    fullWaitMs: toMs(pick('fullWait') ?? WRITE_BEHIND_DEFAULTS.fullWait, at('fullWait'), { ...TIMER, allowZero: true }),
     visibilityTimeoutMs,
     durability,
     replicaTimeoutMs: toMs(pick('replicaTimeout') ?? WRITE_BEHIND_DEFAULTS.replicaTimeout, at('replicaTimeout')),

@@ -1,5 +1,5 @@
 import { CacheKeyError, createCache, KeySpace, SerializationError, CacheConfigError } from '@cachet/core';
-import { openCache, type CacheFixture } from '../support/caches.js';
+import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
 import { STORE_KINDS } from '../support/stores.js';
 
 describe.each(STORE_KINDS)('values and keys (%s)', (kind) => {
@@ -67,6 +67,30 @@ describe.each(STORE_KINDS)('values and keys (%s)', (kind) => {
     expect(await small.cache.get('huge')).toBeUndefined();
     expect(small.cache.stats().skippedWrites).toBe(2);
     await small.close();
+  });
+
+  it('refuses a value by size before compressing it: over 32 × maxValueSize serialized, it is never deflated', async () => {
+    const logger = recordingLogger();
+    const small = await openCache(kind, { maxValueSize: 1_000, compression: { threshold: 100 }, logger });
+    try {
+      const fits = 'z'.repeat(20_000); // deflates far below 1 000 bytes, and is under 32 000: compressed and cached
+      const hopeless = 'z'.repeat(40_000); // would deflate as well, but is over 32 × maxValueSize: not even tried
+      await small.cache.set('fits', fits);
+      await small.cache.set('hopeless', hopeless);
+      expect(await small.cache.get('fits')).toBe(fits);
+      expect(await small.cache.get('hopeless')).toBeUndefined();
+      expect(small.cache.stats().skippedWrites).toBe(1);
+      expect(logger.lines.filter((line) => line.includes('over maxValueSize'))).toEqual([
+        expect.stringMatching(/"hopeless" is 400\d\d bytes/),
+      ]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('names a map entry holding a function even when its key has no string form', async () => {
+    const value = new Map([[Object.create(null) as object, () => 1]]);
+    await expect(subject.cache.set('map', value)).rejects.toBeInstanceOf(SerializationError);
   });
 
   it.each(['', 'user:undefined', 'null', 'x:[object Object]'])('rejects the key %p with CacheKeyError', async (key) => {

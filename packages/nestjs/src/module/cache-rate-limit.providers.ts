@@ -1,4 +1,4 @@
-import { toMs } from '@cachet/core';
+import { MAX_TIMER_MS, toMs } from '@cachet/core';
 import { Logger, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
@@ -15,7 +15,7 @@ export function staticRateLimitProviders(options: CacheModuleOptions): Provider[
   return rateLimitProviders(options.rateLimit ?? {}, {
     store: CACHE_STORE,
     namespace: options.namespace,
-    commandTimeoutMs: toMs(options.commandTimeout ?? '250ms', 'commandTimeout'),
+    commandTimeoutMs: toMs(options.commandTimeout ?? '250ms', 'commandTimeout', { max: MAX_TIMER_MS }),
     logger: new Logger('Cachet'),
   });
 }

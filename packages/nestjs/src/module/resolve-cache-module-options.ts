@@ -1,4 +1,11 @@
-import { CACHE_DEFAULTS, CacheConfigError, toMs, type RedisInput } from '@cachet/core';
+import {
+  CACHE_DEFAULTS,
+  CacheConfigError,
+  MAX_TIMER_MS,
+  resolveCacheOptions,
+  toMs,
+  type RedisInput,
+} from '@cachet/core';
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import { resolveRateLimitModuleOptions } from '../rate-limit/rate-limit-module.options.js';
@@ -59,34 +66,24 @@ export function resolveCacheModuleOptions(options: CacheModuleOptions | undefine
   if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
     throw new CacheConfigError('namespace', namespace, 'letters, digits and . _ : - (no braces or spaces)');
   }
-  const ttlMs = toMs(options.ttl ?? CACHE_MODULE_DEFAULTS.ttl, 'ttl');
-  const maxTtlMs = toMs(options.maxTtl ?? CACHE_MODULE_DEFAULTS.maxTtl, 'maxTtl');
-  if (ttlMs > maxTtlMs) throw new CacheConfigError('ttl', options.ttl, `at most maxTtl (${maxTtlMs} ms)`);
-  const failOpen = options.failOpen ?? CACHE_MODULE_DEFAULTS.failOpen;
-  if (typeof failOpen !== 'boolean') throw new CacheConfigError('failOpen', failOpen, 'true or false');
-  const commandTimeoutMs = toMs(options.commandTimeout ?? CACHE_MODULE_DEFAULTS.commandTimeout, 'commandTimeout');
   checkObject(options.lock, 'lock');
-  const lock = {
-    ttl: toMs(options.lock?.ttl ?? CACHE_MODULE_DEFAULTS.lock.ttl, 'lock.ttl'),
-    wait: toMs(options.lock?.wait ?? CACHE_MODULE_DEFAULTS.lock.wait, 'lock.wait', { allowZero: true }),
-  };
-  if (options.serializer !== undefined && !isSerializer(options.serializer)) {
-    throw new CacheConfigError('serializer', options.serializer, "'msgpack', 'json' or { serialize, deserialize }");
-  }
-  const compression = options.compression;
-  if (
-    compression !== undefined &&
-    compression !== false &&
-    !(typeof compression === 'object' && Number.isInteger(compression?.threshold) && compression.threshold >= 0)
-  ) {
-    throw new CacheConfigError('compression', compression, 'false or { threshold: bytes (a non-negative integer) }');
-  }
-  if (options.maxValueSize !== undefined && !(Number.isInteger(options.maxValueSize) && options.maxValueSize > 0)) {
-    throw new CacheConfigError('maxValueSize', options.maxValueSize, 'a positive number of bytes');
-  }
   checkObject(options.breaker, 'breaker');
-  if (options.breaker?.resetAfter !== undefined) toMs(options.breaker.resetAfter, 'breaker.resetAfter');
-  if (options.breaker?.threshold !== undefined) positiveInteger(options.breaker.threshold, 'breaker.threshold');
+  const l1 = resolveL1(options.l1);
+  // Core's resolver checks every cache option (durations included), so the module and createCache agree.
+  const core = resolveCacheOptions({
+    namespace,
+    ttl: options.ttl,
+    maxTtl: options.maxTtl,
+    serializer: options.serializer,
+    compression: options.compression,
+    maxValueSize: options.maxValueSize,
+    failOpen: options.failOpen,
+    commandTimeout: options.commandTimeout,
+    lock: options.lock,
+    breaker: options.breaker,
+    l1,
+  });
+  const { failOpen, commandTimeoutMs } = core;
 
   return {
     store,
@@ -96,16 +93,16 @@ export function resolveCacheModuleOptions(options: CacheModuleOptions | undefine
     commandTimeoutMs,
     cache: {
       namespace,
-      ttl: ttlMs,
-      maxTtl: maxTtlMs,
+      ttl: core.ttlMs,
+      maxTtl: core.maxTtlMs,
       serializer: options.serializer,
-      compression,
+      compression: options.compression,
       maxValueSize: options.maxValueSize,
       failOpen,
       commandTimeout: commandTimeoutMs,
-      lock,
+      lock: { ttl: core.lockTtlMs, wait: core.lockWaitMs },
       breaker: options.breaker,
-      l1: resolveL1(options.l1),
+      l1,
       logger: options.logger ?? new Logger('Cachet'),
     },
     rateLimit: resolveRateLimit(options.rateLimit),
@@ -162,24 +159,16 @@ function resolveWriteBehind(writeBehind: CacheModuleOptions['writeBehind']): Res
   checkObject(writeBehind, 'writeBehind');
   const defaults = CACHE_MODULE_DEFAULTS.writeBehind;
   return {
-    flushIntervalMs: toMs(writeBehind?.flushInterval ?? defaults.flushInterval, 'writeBehind.flushInterval'),
+    flushIntervalMs: toMs(writeBehind?.flushInterval ?? defaults.flushInterval, 'writeBehind.flushInterval', {
+      max: MAX_TIMER_MS,
+    }),
     batchSize: positiveInteger(writeBehind?.batchSize ?? defaults.batchSize, 'writeBehind.batchSize'),
     maxAttempts: positiveInteger(writeBehind?.maxAttempts ?? defaults.maxAttempts, 'writeBehind.maxAttempts'),
     drainTimeoutMs: toMs(writeBehind?.drainTimeout ?? defaults.drainTimeout, 'writeBehind.drainTimeout', {
       allowZero: true,
+      max: MAX_TIMER_MS,
     }),
   };
-}
-
-function isSerializer(value: unknown): boolean {
-  if (value === 'msgpack' || value === 'json') return true;
-  const candidate = value as { serialize?: unknown; deserialize?: unknown } | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.serialize === 'function' &&
-    typeof candidate.deserialize === 'function'
-  );
 }
 
 function checkObject(value: unknown, option: string): void {

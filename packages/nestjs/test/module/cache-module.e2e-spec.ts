@@ -151,6 +151,12 @@ describe('CacheModule', () => {
     );
   });
 
+  it('boots with maxTtl alone: the default TTL is capped by it', async () => {
+    const app = await boot([CacheModule.forRoot({ store: 'memory', maxTtl: '5s' }), FeatureModule]);
+    await expectCaches(app);
+    await app.close();
+  });
+
   it.each<[string, CacheModuleOptions, RegExp]>([
     ['a bad duration', { store: 'memory', ttl: '10 minutes' as '10m' }, /"ttl": "10 minutes"/],
     ['an unknown store', { store: 'disk' as 'memory' }, /"store": "disk".*'redis' or 'memory'/],
@@ -159,10 +165,14 @@ describe('CacheModule', () => {
     ['an unknown option', { store: 'memory', tll: '1h' } as CacheModuleOptions, /"tll": "1h"/],
     ['a namespace with spaces', { store: 'memory', namespace: 'my app' }, /"namespace": "my app"/],
     ['ttl above maxTtl', { store: 'memory', ttl: '2d', maxTtl: '1d' }, /"ttl": "2d".*at most maxTtl/],
+    ['a maxTtl Redis cannot take', { store: 'memory', ttl: 1e20, maxTtl: 1e20 }, /"maxTtl": 100000000000000000000/],
+    ['a command timeout no timer can run', { store: 'memory', commandTimeout: '30d' }, /"commandTimeout": "30d"/],
+    ['a bad compression', { store: 'memory', compression: { threshold: -1 } }, /"compression"/],
     ['a bad lock wait', { store: 'memory', lock: { wait: -1 } }, /"lock.wait": -1/],
     ['a bad write-behind batch size', { store: 'memory', writeBehind: { batchSize: 0 } }, /"writeBehind.batchSize": 0/],
   ])('fails at bootstrap on %s, naming the option and the value', async (_label, options, message) => {
-    await expect(boot([CacheModule.forRoot(options)])).rejects.toThrow(message);
+    // forRoot itself may throw (options it needs up front): either way, at bootstrap.
+    await expect(Promise.resolve().then(() => boot([CacheModule.forRoot(options)]))).rejects.toThrow(message);
   });
 });
 
