@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint';
 const crossPackageImports = {
   group: [
     '@cachet/*/*',
+    '!@cachet/nestjs/cache-manager',
     '**/packages/*/src/**',
     '**/packages/*/dist/**',
     '**/apps/*/src/**',
@@ -14,7 +15,8 @@ const crossPackageImports = {
     '**/nestjs/src/**',
     '**/testing/src/**',
   ],
-  message: "Import another package through its public name ('@cachet/core'), never its files.",
+  message:
+    "Import another package through its public name ('@cachet/core') or a documented entry point ('@cachet/nestjs/cache-manager'), never its files.",
 };
 
 export default tseslint.config(

@@ -1,6 +1,12 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { INestApplication } from '@nestjs/common';
+import { CacheMetricsModule, CacheModule } from '@cachet/nestjs';
 import { startRedis, RedisServerHandle } from '@cachet/testing';
+import {
+  Cache,
+  CACHE_MANAGER,
+  CacheModule as CacheManagerModule,
+} from '@cachet/nestjs/cache-manager';
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { AppModule } from './../src/app.module';
@@ -73,6 +79,35 @@ describe('AppController (e2e)', () => {
       .expect(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ policy: 'search' });
+  });
+
+  it('@cachet/nestjs/cache-manager stands in for @nestjs/cache-manager', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CacheManagerModule.register({ ttl: 60_000 })],
+    }).compile();
+    const cache = moduleRef.get<Cache>(CACHE_MANAGER);
+    expect(await cache.wrap('answer', () => 42)).toBe(42);
+    expect(await cache.get('answer')).toBe(42);
+    await moduleRef.close();
+  });
+
+  it('CacheMetricsModule serves Prometheus figures under Jest in CommonJS', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.forRoot({ store: 'memory', namespace: 'metrics' }),
+        CacheMetricsModule.forRoot(),
+      ],
+    }).compile();
+    const metricsApp = moduleRef.createNestApplication();
+    await metricsApp.init();
+    try {
+      const scrape = await request(metricsApp.getHttpServer())
+        .get('/metrics')
+        .expect(200);
+      expect(scrape.text).toContain('cachet_');
+    } finally {
+      await metricsApp.close();
+    }
   });
 
   afterEach(async () => {

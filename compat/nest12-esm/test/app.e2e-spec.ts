@@ -3,6 +3,11 @@ import { INestApplication } from '@nestjs/common';
 import * as cachet from '@cachet/nestjs';
 import { testRedisUrl } from '@cachet/testing';
 import { createRequire } from 'node:module';
+import {
+  Cache,
+  CACHE_MANAGER,
+  CacheModule as CacheManagerModule,
+} from '@cachet/nestjs/cache-manager';
 import request from 'supertest';
 import { App } from 'supertest/types.js';
 import { AppModule } from './../src/app.module.js';
@@ -82,6 +87,16 @@ describe('AppController (e2e)', () => {
       'Injectable',
       nest.Injectable,
     );
+  });
+
+  it('@cachet/nestjs/cache-manager stands in for @nestjs/cache-manager', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CacheManagerModule.register({ ttl: 60_000 })],
+    }).compile();
+    const cache = moduleRef.get<Cache>(CACHE_MANAGER);
+    expect(await cache.wrap('answer', () => 42)).toBe(42);
+    expect(await cache.get('answer')).toBe(42);
+    await moduleRef.close();
   });
 
   afterEach(async () => {

@@ -51,13 +51,15 @@ export interface RateLimitResult {
 export interface RateLimitCheck {
   subject: string;
   rule: RateLimitRule | ResolvedRateLimitRule;
-  /**
-   * Text whose hash picks the Cluster slot of this subject's keys (default: the subject). Give the checks of
-   * one client the same `slot` (e.g. its identity) and a request's policies are one script on Cluster too.
-   */
-  slot?: string;
   /** Overrides the rule's cost for this request. */
   cost?: number;
+  /**
+   * Where the subject's keys live on Cluster (default: the subject itself).
+   * Checks given the same slot, e.g. the client they count, share a Cluster
+   * slot and so are one script, one round trip. Pass the same slot to
+   * `consume` and `reset` for the same subject.
+   */
+  slot?: string;
 }
 
 /** What `consumeAll` answered: admitted by every policy (each took its units), or by none (none took any). */

@@ -1,4 +1,5 @@
-import { BreakerOpenError, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { BreakerOpenError } from '../resilience/circuit-breaker.js';
+import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
 import {
   CacheConfigError,
   CacheKeyError,
@@ -28,6 +29,8 @@ export interface RateLimiterConfig {
   /** Subjects remembered as over their limit (0 disables the short-circuit). */
   overLimitCacheSize: number;
   breaker: { threshold: number; resetMs: number };
+  /** On Redis Cluster: the store's router, so a dead master's breaker skips only the subjects it serves. */
+  router?: BreakerRouter;
   logger: CacheLogger;
   /** True when the store can take commands now; otherwise it gets `readyTimeoutMs` to become ready. */
   isReady?: () => boolean;
@@ -38,6 +41,8 @@ export interface RateLimiterConfig {
 export interface ConsumeOptions {
   /** Overrides the rule's cost for this request. */
   cost?: number;
+  /** Places the subject's keys on Cluster (default: the subject); see `RateLimitCheck.slot`. */
+  slot?: string;
 }
 
 export interface RateLimiterStats {
@@ -63,18 +68,21 @@ export class RateLimiter {
   private readonly keySpace: KeySpace;
   private readonly overLimit: OverLimitCache;
   private readonly insurance = new MemoryRateLimitStore();
-  private readonly breaker: CircuitBreaker;
+  private readonly breakers: NodeBreakers;
   private readonly counters: RateLimiterStats = { storeChecks: 0, shortCircuited: 0, insured: 0, storeErrors: 0 };
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
     this.overLimit = new OverLimitCache(config.overLimitCacheSize);
-    this.breaker = new CircuitBreaker({
-      threshold: config.breaker.threshold,
-      resetMs: config.breaker.resetMs,
-      logger: config.logger,
-      name: `rate limiter "${config.namespace}"`,
-    });
+    this.breakers = new NodeBreakers(
+      {
+        threshold: config.breaker.threshold,
+        resetMs: config.breaker.resetMs,
+        logger: config.logger,
+        name: `rate limiter "${config.namespace}"`,
+      },
+      config.router,
+    );
   }
 
   get failOpen(): boolean {
@@ -90,7 +98,7 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: ConsumeOptions = {},
   ): Promise<RateLimitResult> {
-    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost }]);
+    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost, slot: options.slot }]);
     return results[0]!;
   }
 
@@ -137,7 +145,8 @@ export class RateLimiter {
     let verdict: RateLimitBatchVerdict;
     let source: 'store' | 'insurance' = 'store';
     try {
-      verdict = await this.breaker.run(async () => {
+      // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
+      verdict = await this.breakers.run(requests[0]!.keys.state, async () => {
         if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
         return consumeBatch(this.config.store, requests);
       });
@@ -175,14 +184,11 @@ export class RateLimiter {
     return result;
   }
 
-  /**
-   * Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). Pass the `slot`
-   * its checks were given, if any.
-   */
+  /** Gives `subject` its whole quota back and lifts any block (e.g. after a successful login). */
   async reset(
     subject: string,
     rule: RateLimitRule | ResolvedRateLimitRule,
-    options: { slot?: string } = {},
+    options: Pick<ConsumeOptions, 'slot'> = {},
   ): Promise<void> {
     assertSubject(subject);
     if (options.slot !== undefined) assertSubject(options.slot);

@@ -8,6 +8,7 @@ export const ErrorCodes = {
   rateLimitExceeded: 'E_RATE_LIMIT_EXCEEDED',
   rateLimitUnavailable: 'E_RATE_LIMIT_UNAVAILABLE',
   writeBehind: 'E_WRITE_BEHIND',
+  writeBehindNotReplicated: 'E_WRITE_BEHIND_NOT_REPLICATED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -118,6 +119,27 @@ export class WriteBehindError extends CachetError {
     options?: ErrorOptions,
   ) {
     super(`Write-behind queue "${queue}": ${reason}`, options);
+  }
+}
+
+/**
+ * With `durability: 'replica'`: the entry is recorded on the primary (and will
+ * be persisted if the primary survives), but no replica confirmed it within
+ * `replicaTimeout`, so a failover now could lose it.
+ */
+export class WriteBehindNotReplicatedError extends CachetError {
+  readonly code = ErrorCodes.writeBehindNotReplicated;
+
+  constructor(
+    readonly queue: string,
+    /** Stream ID of the entry on the primary. */
+    readonly id: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Write-behind queue "${queue}": entry ${id} is on the primary, but no replica confirmed it within ` +
+        `${timeoutMs} ms; a failover now could lose it (it stays queued, and is persisted if the primary survives).`,
+    );
   }
 }
 

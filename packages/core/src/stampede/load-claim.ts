@@ -1,7 +1,8 @@
 import type { CacheEngine } from '../cache/cache-engine.js';
-import type { ReadOutcome } from '../cache/entry-reader.js';
 import type { EntryWriter } from '../cache/entry-writer.js';
 import type { EntryKeys } from '../store/key-space.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * What a running load holds in Redis and keeps valid until it writes: the
@@ -20,32 +21,37 @@ export class LoadClaim {
     private readonly writer: EntryWriter,
     private readonly keys: EntryKeys,
     private readonly tags: readonly string[],
-    /** The fence to present when writing; undefined when it moved before the load began or could not be claimed. */
+    /** The fence to present when writing; undefined when it could not be claimed. */
     readonly fence: string | undefined,
     private readonly versions: string[] | undefined,
   ) {}
 
-  /** Claims the fence and reads the tag versions (one parallel round), before the loader runs. */
+  /** Claims the fence and reads the tag versions (one parallel round), right before the loader runs. */
   static async begin(
     engine: CacheEngine,
     writer: EntryWriter,
-    before: ReadOutcome,
+    keys: EntryKeys,
     tags: readonly string[],
     holdMs: number,
   ): Promise<LoadClaim> {
     try {
-      const { versions, fence } = await engine.guard(writer.namespace, () => writer.beginLoad(before, tags, holdMs));
-      return new LoadClaim(engine, writer, before.keys, tags, fence ?? undefined, versions);
+      const { versions, fence } = await engine.guard(
+        writer.namespace,
+        () => writer.beginLoad(keys, tags, holdMs),
+        keys.entry,
+      );
+      return new LoadClaim(engine, writer, keys, tags, fence, versions);
     } catch {
       // cannot record tag state or claim the fence, so the value must not be cached
-      return new LoadClaim(engine, writer, before.keys, tags, undefined, undefined);
+      return new LoadClaim(engine, writer, keys, tags, undefined, undefined);
     }
   }
 
   /** Keeps lease, fence and tag state alive until `release`. */
   hold(leaseToken: string | undefined, leaseTtlMs: number, holdMs: number): void {
     const every = (ms: number, tick: () => Promise<unknown>) => {
-      const timer = setInterval(() => void tick().catch(() => undefined), ms);
+      // Node fires a longer interval after 1 ms instead: that would turn a once-a-week refresh into a busy loop.
+      const timer = setInterval(() => void tick().catch(() => undefined), Math.min(ms, MAX_TIMER_MS));
       timer.unref();
       this.timers.push(timer);
     };
@@ -80,7 +86,11 @@ export class LoadClaim {
   private async refreshTags(): Promise<void> {
     if (this.tagsMoved || !this.versions) return;
     const checkedAt = performance.now();
-    const now = await this.engine.guard(this.writer.namespace, () => this.writer.tagVersions(this.tags));
+    const now = await this.engine.guard(
+      this.writer.namespace,
+      () => this.writer.tagVersions(this.tags),
+      this.keys.entry,
+    );
     if (now.some((version, i) => version !== this.versions![i])) this.tagsMoved = true;
     else this.tagsCheckedAt = checkedAt;
   }

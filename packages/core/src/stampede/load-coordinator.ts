@@ -4,7 +4,7 @@ import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
 import { EntryWriter } from '../cache/entry-writer.js';
 import type { KeySpace } from '../store/key-space.js';
 import { LoadClaim } from './load-claim.js';
-import { fenceHoldMs, refreshesStale, type LoadPlan } from './load-plan.js';
+import { fenceHoldMs, type LoadPlan } from './load-plan.js';
 import { SHARED, soloFlight, type Flight, type FlightControl } from './single-flight.js';
 import { shouldRefreshEarly } from './xfetch.js';
 
@@ -56,16 +56,21 @@ export class LoadCoordinator {
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
-    if (!engine.available()) return this.withoutStore(plan, control);
+    if (!engine.available(this.route(plan.key))) return this.withoutStore(plan, control);
     const generation = engine.l1Generation(namespace);
     const vouched = control.validating();
     let outcome: ReadOutcome;
     try {
-      outcome = await engine.guard(namespace, () =>
-        readEntry(engine, this.keySpace, plan.key, plan.tags, {
-          peekFirst: plan.peekFirst,
-          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) } : undefined,
-        }),
+      outcome = await engine.guard(
+        namespace,
+        () =>
+          readEntry(engine, this.keySpace, plan.key, plan.tags, {
+            peekFirst: plan.peekFirst,
+            // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
+            // come from another caller of the key, and a refresh is a load like any other.
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
+          }),
+        this.route(plan.key),
       );
     } catch (error) {
       return this.withoutStore(plan, control, error);
@@ -93,7 +98,25 @@ export class LoadCoordinator {
       }
     }
     engine.counters.increment(namespace, 'misses', 1, { key: plan.key });
+    try {
+      outcome = await this.leased(plan, outcome, token);
+    } catch (error) {
+      return this.withoutStore(plan, control, error);
+    }
     return this.loadUnderLease(plan, outcome, token, control, vouched);
+  }
+
+  /**
+   * An entry still in Redis that its tags or the namespace generation
+   * invalidated (or that cannot be decoded) is a miss the read script could
+   * not see, so it took no lease: take it now, so one instance loads.
+   */
+  private async leased<T>(plan: LoadPlan<T>, outcome: ReadOutcome, token: string): Promise<ReadOutcome> {
+    if (plan.options.lock === false || outcome.read.lease >= 0) return outcome;
+    const lease = await this.engine.guard(this.keySpace.namespace, () =>
+      this.engine.store.entries.acquireLease(outcome.keys.lease, token, plan.leaseTtlMs),
+    );
+    return { ...outcome, read: { ...outcome.read, lease } };
   }
 
   /** Waits while another instance holds the lease, then loads (with the lease if it came to us). */
@@ -125,10 +148,13 @@ export class LoadCoordinator {
       try {
         // Re-check after registering: a value that landed since the first read is seen here, and any later one wakes us.
         vouched = control.validating();
-        outcome = await engine.guard(namespace, () =>
-          readEntry(engine, this.keySpace, plan.key, plan.tags, {
-            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) },
-          }),
+        outcome = await engine.guard(
+          namespace,
+          () =>
+            readEntry(engine, this.keySpace, plan.key, plan.tags, {
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
+            }),
+          this.route(plan.key),
         );
         if (outcome.state === 'fresh') {
           return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
@@ -137,6 +163,7 @@ export class LoadCoordinator {
           if (outcome.read.lease === 0) this.refreshInBackground(plan, outcome, token);
           return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
         }
+        outcome = await this.leased(plan, outcome, token);
         lease = outcome.read.lease;
         if (lease === 0) break;
         control.reopen();
@@ -171,7 +198,7 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before, plan.tags, holdMs);
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();
@@ -200,8 +227,16 @@ export class LoadCoordinator {
       }
       const { fence, versions } = recordable;
       const deltaMs = performance.now() - started;
-      const write = await engine.guard(namespace, () =>
-        this.writer.writeLoaded(plan.key, value, plan.options, plan.tags, versions, before, fence, leaseToken, deltaMs),
+      const write = await this.writer.writeLoaded(
+        plan.key,
+        value,
+        plan.options,
+        plan.tags,
+        versions,
+        before,
+        fence,
+        leaseToken,
+        deltaMs,
       );
       if (write === 'superseded') return shared;
       if (write === 'written') engine.changed(namespace, { op: 'set', keys: [plan.key] });
@@ -265,8 +300,10 @@ export class LoadCoordinator {
       let token = heldToken;
       if (!token && plan.options.lock !== false) {
         token = this.engine.leaseToken();
-        const state = await engine.guard(namespace, () =>
-          engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+        const state = await engine.guard(
+          namespace,
+          () => engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+          outcome.keys.lease,
         );
         if (state !== 0) return { result: undefined, validatedAt: SHARED }; // another instance is refreshing it
       }
@@ -282,6 +319,11 @@ export class LoadCoordinator {
           `cache "${namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
         ),
       );
+  }
+
+  /** The Redis key whose node serves `key`'s calls (its breaker guards them). */
+  private route(key: string): string {
+    return this.keySpace.entry(key).entry;
   }
 
   private flightKey(key: string): string {

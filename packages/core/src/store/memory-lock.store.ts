@@ -25,6 +25,11 @@ export class MemoryLockStore implements LockStore {
     return this.kv.getString(keys.lock) === token && this.kv.expire(keys.lock, ttlMs);
   }
 
+  /** The token holding the lock now, or null (lets in-process queues fence by their owner lease). */
+  holder(keys: LockKeys): string | null {
+    return this.kv.getString(keys.lock);
+  }
+
   async release(keys: LockKeys, token: string, channel: string, name: string): Promise<boolean> {
     if (this.kv.getString(keys.lock) !== token) return false;
     this.kv.delete(keys.lock);

@@ -3,6 +3,7 @@ import { MemoryLockStore } from './memory-lock.store.js';
 import type {
   AppendResult,
   DeadLetter,
+  DeadLetterMove,
   PendingValue,
   QueueAppend,
   QueueDepth,
@@ -16,8 +17,8 @@ import { compareStreamIds, streamIdTime } from './stream-id.js';
 interface MemoryQueue {
   /** Backlog in append order (a Map keeps insertion order, and IDs only grow). */
   entries: Map<string, QueueEntry>;
-  /** Delivered and not acknowledged: id → consumer. */
-  delivered: Map<string, string>;
+  /** Delivered and not acknowledged: id → consumer, and when it was delivered (ms). */
+  delivered: Map<string, { consumer: string; at: number }>;
   dead: Map<string, DeadLetter>;
   /** Key → its newest pending entry, and what it shows (null: a write without a value). */
   overlay: Map<string, { id: string; shown: PendingValue | null }>;
@@ -47,47 +48,70 @@ export class MemoryQueueStore implements QueueStore {
     return { accepted: true, id };
   }
 
-  async readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]> {
+  async readNew(
+    keys: QueueKeys,
+    consumer: string,
+    count: number,
+    ownerToken: string,
+  ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null> {
+    if (!this.owns(keys, ownerToken)) return null;
     const queue = this.queue(keys);
     const read: QueueEntry[] = [];
     for (const entry of queue.entries.values()) {
       if (read.length >= count) break;
       if (queue.delivered.has(entry.id)) continue;
-      queue.delivered.set(entry.id, consumer);
+      queue.delivered.set(entry.id, { consumer, at: Date.now() });
       read.push(entry);
     }
-    return read;
+    const othersPending = [...queue.delivered.values()].some((delivery) => delivery.consumer !== consumer);
+    return { entries: read, othersPending };
   }
 
-  async claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]> {
+  async claim(keys: QueueKeys, consumer: string, ownerToken: string, minIdleMs: number): Promise<QueueEntry[] | null> {
+    if (!this.owns(keys, ownerToken)) return null;
     const queue = this.queue(keys);
     const claimed: QueueEntry[] = [];
-    for (const id of queue.delivered.keys()) {
-      queue.delivered.set(id, consumer);
+    const now = Date.now();
+    for (const [id, delivery] of queue.delivered) {
+      if (now - delivery.at < minIdleMs) continue;
+      queue.delivered.set(id, { consumer, at: now });
       claimed.push(queue.entries.get(id)!);
     }
     return claimed.sort((a, b) => compareStreamIds(a.id, b.id));
   }
 
-  async ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void> {
+  async ack(
+    keys: QueueKeys,
+    entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>,
+    ownerToken: string,
+  ): Promise<boolean> {
+    if (!this.owns(keys, ownerToken)) return false;
     const queue = this.queue(keys);
     for (const { id, key } of entries) {
       queue.delivered.delete(id);
       queue.entries.delete(id);
       if (queue.overlay.get(key)?.id === id) queue.overlay.delete(key);
     }
+    return true;
   }
 
-  async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
+  async deadLetter(
+    keys: QueueKeys,
+    entry: QueueEntry,
+    error: string,
+    attempts: number,
+    ownerToken: string,
+  ): Promise<DeadLetterMove> {
+    if (!this.owns(keys, ownerToken)) return 'not-owner';
     const queue = this.queue(keys);
-    if (!queue.delivered.delete(entry.id)) return false;
+    if (!queue.delivered.delete(entry.id)) return 'gone';
     if (queue.dead.size === 0) queue.newest.clear();
     if (!queue.newest.has(entry.key)) queue.newest.set(entry.key, queue.overlay.get(entry.key)?.id ?? entry.id);
     queue.entries.delete(entry.id);
     if (queue.overlay.get(entry.key)?.id === entry.id) queue.overlay.delete(entry.key);
     const deadId = this.nextId();
     queue.dead.set(deadId, { ...entry, deadId, error, attempts, failedAt: Date.now() });
-    return true;
+    return 'moved';
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
@@ -160,6 +184,12 @@ export class MemoryQueueStore implements QueueStore {
     if (entry.op === 'delete') shown = { id, op: 'delete' };
     else if (entry.value) shown = { id, op: 'write', value: entry.value };
     queue.overlay.set(entry.key, { id, shown });
+  }
+
+  /** The owner-lease fence, where the lock store can show its holder (a MemoryLockStore can). */
+  private owns(keys: QueueKeys, ownerToken: string): boolean {
+    const holder = (this.locks as Partial<MemoryLockStore>).holder?.(keys.owner);
+    return holder === undefined || holder === ownerToken;
   }
 
   private queue(keys: QueueKeys): MemoryQueue {

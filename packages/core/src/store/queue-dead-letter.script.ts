@@ -7,14 +7,16 @@ import { LUA_OVERLAY_CLEAR } from './queue-lua.js';
  * entry no longer pending (acknowledged elsewhere) is not dead-lettered.
  * The key's newest append is recorded (the overlay names it, as this entry
  * is still pending), so a replay can tell whether a newer write came after.
- * KEYS: stream, dead, pending, newest
- * ARGV: group, id, key, op, args, value, hasValue, version, error, attempts
- * Returns 1 when moved, 0 when the entry was no longer pending.
+ * Only the holder of the owner lease may move entries.
+ * KEYS: stream, dead, pending, newest, owner lease
+ * ARGV: group, id, key, op, args, value, hasValue, version, error, attempts, owner token
+ * Returns 1 when moved, 0 when the entry was no longer pending, -1 when the token does not hold the lease.
  */
 export const queueDeadLetterScript: LuaScript = {
   name: 'cachetQueueDeadLetter',
-  numberOfKeys: 4,
+  numberOfKeys: 5,
   lua: `${LUA_OVERLAY_CLEAR}
+if redis.call('GET', KEYS[5]) ~= ARGV[11] then return -1 end
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 if redis.call('XLEN', KEYS[2]) == 0 then redis.call('DEL', KEYS[4]) end
 if redis.call('HEXISTS', KEYS[4], ARGV[3]) == 0 then

@@ -61,7 +61,12 @@ export interface ReplayOutcome {
   superseded: SupersededDeadLetter[];
 }
 
-export type AppendResult = { accepted: true; id: string } | { accepted: false; depth: number };
+/** `moved`; `gone` when the entry was no longer pending; `not-owner` when the token lost the lease. */
+export type DeadLetterMove = 'moved' | 'gone' | 'not-owner';
+
+export type AppendResult =
+  | { accepted: true; id: string; /** Replicas that acknowledged it, when asked to wait for them. */ replicas?: number }
+  | { accepted: false; depth: number };
 
 /** The overlay's view of a key with an unpersisted write. */
 export type PendingValue = { id: string; op: 'write'; value: Buffer } | { id: string; op: 'delete' };
@@ -83,16 +88,50 @@ export interface QueueDepth {
 export interface QueueStore {
   /** Backs the flusher's ownership lease. */
   readonly locks: LockStore;
-  /** Durable once resolved (XADD returned); refused (not written) when the queue holds `maxPending`. */
-  append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult>;
-  /** Entries never delivered before, oldest first; they join `consumer`'s pending list. */
-  readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]>;
-  /** Every delivered-but-unacknowledged entry of the group, now owned by `consumer`, oldest first. */
-  claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]>;
-  /** Persisted: acknowledge, delete, and clear the overlay where it still shows these entries. */
-  ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void>;
-  /** Moves one entry to the dead-letter stream with its error, atomically. False when it was no longer pending. */
-  deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean>;
+  /**
+   * Durable once resolved (XADD returned); refused (not written) when the
+   * queue holds `maxPending`. With `replication`, also waits (same round trip)
+   * until that many replicas acknowledged it or `timeoutMs` passed, and says
+   * how many did in `replicas`.
+   */
+  append(
+    keys: QueueKeys,
+    entry: QueueAppend,
+    maxPending: number,
+    replication?: { replicas: number; timeoutMs: number },
+  ): Promise<AppendResult>;
+  /*
+   * The flusher's calls below take the token of its owner lease (`keys.owner`)
+   * and do nothing unless that token still holds it, atomically with the
+   * call: a flusher that stalled past its lease can neither take entries nor
+   * settle them once another instance took over.
+   */
+  /**
+   * Entries never delivered before, oldest first; they join `consumer`'s
+   * pending list. `othersPending`: another consumer still holds entries (the
+   * owner must claim them before persisting newer writes). Null: not the owner.
+   */
+  readNew(
+    keys: QueueKeys,
+    consumer: string,
+    count: number,
+    ownerToken: string,
+  ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null>;
+  /**
+   * Every delivered-but-unacknowledged entry of the group idle for at least
+   * `minIdleMs`, now owned by `consumer`, oldest first. Null: not the owner.
+   */
+  claim(keys: QueueKeys, consumer: string, ownerToken: string, minIdleMs: number): Promise<QueueEntry[] | null>;
+  /** Persisted: acknowledge, delete, clear the overlay where it still shows these entries. False: not the owner. */
+  ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>, ownerToken: string): Promise<boolean>;
+  /** Moves one entry to the dead-letter stream with its error, atomically. */
+  deadLetter(
+    keys: QueueKeys,
+    entry: QueueEntry,
+    error: string,
+    attempts: number,
+    ownerToken: string,
+  ): Promise<DeadLetterMove>;
   pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null>;
   depth(keys: QueueKeys): Promise<QueueDepth>;
   listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]>;

@@ -1,4 +1,10 @@
-import type { RateLimitAlgorithm } from './rate-limit.store.js';
+import type {
+  RateLimitAlgorithm,
+  RateLimitBatchOutcome,
+  RateLimitConsumeRequest,
+  RateLimitOutcome,
+} from './rate-limit.store.js';
+import { LUA_BLOCK_STEP } from './rate-limit-block.script.js';
 import { LUA_FIXED_WINDOW_STEP } from './rate-limit-fixed-window.script.js';
 import { LUA_NOW_US } from './rate-limit-prelude.script.js';
 import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
@@ -35,7 +41,7 @@ export const RATE_LIMIT_ARGS_PER_POLICY = 6;
  * (nothing taken unless every policy admitted) and the receipt (0 unless
  * admitted) is what a refund needs.
  */
-const LUA = `${LUA_NOW_US}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
+const LUA = `${LUA_NOW_US}${LUA_BLOCK_STEP}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
 local steps = { fixedWindow, slidingWindow, slidingLog, tokenBucket }
 local n = #KEYS / 2
 local decisions = {}
@@ -47,9 +53,9 @@ for i = 1, n do
     cost = tonumber(ARGV[a + 4]), blockMs = tonumber(ARGV[a + 5]), burst = tonumber(ARGV[a + 6]),
   }
   local d
-  local blockedFor = redis.call('PTTL', KEYS[2 * i])
-  if blockedFor > 0 then
-    d = { ok = false, blocked = true, remaining = 0, reset = blockedFor, retry = blockedFor }
+  local blocked = blockedFor(KEYS[2 * i])
+  if blocked > 0 then
+    d = { ok = false, blocked = true, remaining = 0, reset = blocked, retry = blocked }
   else
     d = steps[p.algorithm](KEYS[2 * i - 1], p)
   end
@@ -68,8 +74,7 @@ for i = 1, n do
   else
     retry = d.retry
     if not d.blocked and d.p.blockMs > 0 then
-      retry = math.max(retry, d.p.blockMs)
-      redis.call('SET', KEYS[2 * i], '1', 'PX', retry)
+      retry = startBlock(KEYS[2 * i], d.p.blockMs, retry)
       reset = math.max(reset, retry)
     end
     remaining = math.max(remaining, 0)
@@ -94,3 +99,38 @@ export const rateLimitConsumeScripts: readonly LuaScript[] = Array.from(
   { length: RATE_LIMIT_MAX_BATCH },
   (_, i): LuaScript => ({ name: `cachetRateLimit${i + 1}`, numberOfKeys: 2 * (i + 1), lua: LUA }),
 );
+
+/** The keys and arguments of one batch, in the order the script reads them. */
+export function rateLimitConsumeCall(requests: readonly RateLimitConsumeRequest[]): {
+  script: LuaScript;
+  keys: string[];
+  args: number[];
+} {
+  const script = rateLimitConsumeScripts[requests.length - 1];
+  if (!script)
+    throw new Error(`A rate-limit batch holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, got ${requests.length}`);
+  const keys: string[] = [];
+  const args: number[] = [];
+  for (const { keys: pair, algorithm, limit, windowMs, cost, blockMs, burst } of requests) {
+    keys.push(pair.state, pair.block);
+    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, blockMs, burst);
+  }
+  return { script, keys, args };
+}
+
+/** Reads the script's reply for a batch of `count` policies. */
+export function decodeRateLimitConsume(reply: Array<number | string>, count: number): RateLimitBatchOutcome {
+  const outcomes: RateLimitOutcome[] = [];
+  const receipts: Array<string | number> = [];
+  for (let i = 0; i < count; i++) {
+    const [allowed, remaining, resetMs, retryAfterMs, receipt] = reply.slice(1 + i * 5, 6 + i * 5);
+    outcomes.push({
+      allowed: allowed === 1,
+      remaining: Number(remaining),
+      resetMs: Number(resetMs),
+      retryAfterMs: Number(retryAfterMs),
+    });
+    receipts.push(receipt!);
+  }
+  return { allowed: reply[0] === 1, outcomes, receipts };
+}

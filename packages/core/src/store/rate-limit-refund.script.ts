@@ -1,4 +1,5 @@
-import { RATE_LIMIT_MAX_BATCH } from './rate-limit-consume.script.js';
+import { RATE_LIMIT_ALGORITHM_CODES, RATE_LIMIT_MAX_BATCH } from './rate-limit-consume.script.js';
+import type { RateLimitConsumeRequest } from './rate-limit.store.js';
 import { LUA_NOW_US } from './rate-limit-prelude.script.js';
 import type { LuaScript } from './redis-connection.js';
 
@@ -67,3 +68,19 @@ export const rateLimitRefundScripts: readonly LuaScript[] = Array.from(
   { length: RATE_LIMIT_MAX_BATCH },
   (_, i): LuaScript => ({ name: `cachetRateLimitRefund${i + 1}`, numberOfKeys: i + 1, lua: LUA }),
 );
+
+/** The keys and arguments of the refund of one admitted batch, given the receipts it answered. */
+export function rateLimitRefundCall(
+  requests: readonly RateLimitConsumeRequest[],
+  receipts: ReadonlyArray<string | number>,
+): { script: LuaScript; keys: string[]; args: Array<string | number> } {
+  const script = rateLimitRefundScripts[requests.length - 1];
+  if (!script || receipts.length !== requests.length) {
+    throw new Error(`A rate-limit refund holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, each with its receipt`);
+  }
+  const args: Array<string | number> = [];
+  requests.forEach(({ algorithm, limit, windowMs, cost }, i) =>
+    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, receipts[i]!),
+  );
+  return { script, keys: requests.map(({ keys }) => keys.state), args };
+}

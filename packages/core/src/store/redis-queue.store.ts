@@ -10,6 +10,7 @@ import {
   QUEUE_GROUP,
   type AppendResult,
   type DeadLetter,
+  type DeadLetterMove,
   type PendingValue,
   type QueueAppend,
   type QueueDepth,
@@ -45,57 +46,94 @@ export class RedisQueueStore implements QueueStore {
     this.locks = locks ?? new RedisLockStore(connection);
   }
 
-  async append(keys: QueueKeys, entry: QueueAppend, maxPending: number): Promise<AppendResult> {
-    const [accepted, value] = await this.connection.run<[number, string | number]>(
-      queueAppendScript,
-      [keys.stream, keys.pending, keys.newest],
-      [
-        maxPending,
-        entry.key,
-        entry.op === 'delete' ? 'd' : 'w',
-        entry.args,
-        entry.value ?? '',
-        entry.value ? '1' : '0',
-        QUEUE_GROUP,
-      ],
-    );
-    return accepted === 1 ? { accepted: true, id: String(value) } : { accepted: false, depth: Number(value) };
+  async append(
+    keys: QueueKeys,
+    entry: QueueAppend,
+    maxPending: number,
+    replication?: { replicas: number; timeoutMs: number },
+  ): Promise<AppendResult> {
+    const scriptKeys = [keys.stream, keys.pending, keys.newest];
+    const args = [
+      maxPending,
+      entry.key,
+      entry.op === 'delete' ? 'd' : 'w',
+      entry.args,
+      entry.value ?? '',
+      entry.value ? '1' : '0',
+      QUEUE_GROUP,
+    ];
+    let reply: [number, string | number];
+    let replicas: number | undefined;
+    if (replication) {
+      ({ reply, replicas } = await this.connection.runAndWait<[number, string | number]>(
+        queueAppendScript,
+        scriptKeys,
+        args,
+        replication.replicas,
+        replication.timeoutMs,
+      ));
+    } else {
+      reply = await this.connection.run<[number, string | number]>(queueAppendScript, scriptKeys, args);
+    }
+    const [accepted, value] = reply;
+    return accepted === 1 ? { accepted: true, id: String(value), replicas } : { accepted: false, depth: Number(value) };
   }
 
-  async readNew(keys: QueueKeys, consumer: string, count: number): Promise<QueueEntry[]> {
-    const raw = await this.connection.runBuffer<RawEntry[]>(
+  async readNew(
+    keys: QueueKeys,
+    consumer: string,
+    count: number,
+    ownerToken: string,
+  ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null> {
+    const raw = await this.connection.runBuffer<[RawEntry[], number] | null>(
       queueReadScript,
-      [keys.stream],
-      [QUEUE_GROUP, consumer, count],
+      [keys.stream, keys.owner.lock],
+      [QUEUE_GROUP, consumer, count, ownerToken],
     );
-    return raw.map(toEntry);
+    return raw ? { entries: raw[0].map(toEntry), othersPending: raw[1] === 1 } : null;
   }
 
-  async claimAll(keys: QueueKeys, consumer: string): Promise<QueueEntry[]> {
+  async claim(keys: QueueKeys, consumer: string, ownerToken: string, minIdleMs: number): Promise<QueueEntry[] | null> {
     const claimed: QueueEntry[] = [];
     let cursor = '0-0';
     do {
-      const [next, raw] = await this.connection.runBuffer<[Buffer, RawEntry[]]>(
+      const reply = await this.connection.runBuffer<[Buffer, RawEntry[]] | null>(
         queueClaimScript,
-        [keys.stream],
-        [QUEUE_GROUP, consumer, cursor, 200],
+        [keys.stream, keys.owner.lock],
+        [QUEUE_GROUP, consumer, cursor, 200, ownerToken, Math.max(0, Math.floor(minIdleMs))],
       );
-      claimed.push(...raw.map(toEntry));
-      cursor = next.toString();
+      if (!reply) return null;
+      claimed.push(...reply[1].map(toEntry));
+      cursor = reply[0].toString();
     } while (cursor !== '0-0');
     return claimed;
   }
 
-  async ack(keys: QueueKeys, entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>): Promise<void> {
-    if (entries.length === 0) return;
+  async ack(
+    keys: QueueKeys,
+    entries: ReadonlyArray<Pick<QueueEntry, 'id' | 'key'>>,
+    ownerToken: string,
+  ): Promise<boolean> {
+    if (entries.length === 0) return true;
     const pairs = entries.flatMap((entry) => [entry.id, entry.key]);
-    await this.connection.run(queueAckScript, [keys.stream, keys.pending], [QUEUE_GROUP, ...pairs]);
+    const acked = await this.connection.run<number>(
+      queueAckScript,
+      [keys.stream, keys.pending, keys.owner.lock],
+      [QUEUE_GROUP, ownerToken, ...pairs],
+    );
+    return acked >= 0;
   }
 
-  async deadLetter(keys: QueueKeys, entry: QueueEntry, error: string, attempts: number): Promise<boolean> {
+  async deadLetter(
+    keys: QueueKeys,
+    entry: QueueEntry,
+    error: string,
+    attempts: number,
+    ownerToken: string,
+  ): Promise<DeadLetterMove> {
     const moved = await this.connection.run<number>(
       queueDeadLetterScript,
-      [keys.stream, keys.dead, keys.pending, keys.newest],
+      [keys.stream, keys.dead, keys.pending, keys.newest, keys.owner.lock],
       [
         QUEUE_GROUP,
         entry.id,
@@ -107,13 +145,14 @@ export class RedisQueueStore implements QueueStore {
         entry.version,
         error,
         attempts,
+        ownerToken,
       ],
     );
-    return moved === 1;
+    return moved === 1 ? 'moved' : moved === 0 ? 'gone' : 'not-owner';
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
-    const raw = await this.connection.client.hgetBuffer(keys.pending, key);
+    const raw = await this.connection.call((client) => client.hgetBuffer(keys.pending, key));
     return raw ? parseOverlay(raw) : null;
   }
 
@@ -128,7 +167,9 @@ export class RedisQueueStore implements QueueStore {
 
   async listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]> {
     const start = after ? `(${after}` : '-';
-    const raw = (await this.connection.client.xrangeBuffer(keys.dead, start, '+', 'COUNT', count)) as RawEntry[];
+    const raw = (await this.connection.call((client) =>
+      client.xrangeBuffer(keys.dead, start, '+', 'COUNT', count),
+    )) as RawEntry[];
     return raw.map((item) => {
       const fields = toFields(item[1]);
       const id = fields.get('id')!.toString();
@@ -153,11 +194,11 @@ export class RedisQueueStore implements QueueStore {
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
     if (deadIds === undefined) {
-      const count = await this.connection.client.xlen(keys.dead);
-      await this.connection.client.del(keys.dead, keys.newest);
+      const count = await this.connection.call((client) => client.xlen(keys.dead));
+      await this.connection.call((client) => client.del(keys.dead, keys.newest));
       return count;
     }
-    return deadIds.length === 0 ? 0 : this.connection.client.xdel(keys.dead, ...deadIds);
+    return deadIds.length === 0 ? 0 : this.connection.call((client) => client.xdel(keys.dead, ...deadIds));
   }
 
   durabilityWarnings(): Promise<string[]> {

@@ -14,6 +14,8 @@ export const WRITE_BEHIND_DEFAULTS = {
   onFull: 'wait',
   fullWait: '30s',
   visibilityTimeout: '30s',
+  durability: 'primary',
+  replicaTimeout: '1s',
 } as const satisfies WriteBehindQueueOptions;
 
 /** Merges queue options over engine defaults over `WRITE_BEHIND_DEFAULTS`, validating each. */
@@ -35,6 +37,10 @@ export function resolveQueueOptions(
   );
   if (visibilityTimeoutMs < 300) {
     throw new CacheConfigError(at('visibilityTimeout'), visibilityTimeoutMs, 'at least 300 ms');
+  }
+  const durability = pick('durability') ?? WRITE_BEHIND_DEFAULTS.durability;
+  if (durability !== 'primary' && durability !== 'replica') {
+    throw new CacheConfigError(at('durability'), durability, "'primary' or 'replica'");
   }
   return {
     batchSize: positiveInteger(
@@ -62,6 +68,8 @@ export function resolveQueueOptions(
     onFull,
     fullWaitMs: toMs(pick('fullWait') ?? WRITE_BEHIND_DEFAULTS.fullWait, at('fullWait'), { ...TIMER, allowZero: true }),
     visibilityTimeoutMs,
+    durability,
+    replicaTimeoutMs: toMs(pick('replicaTimeout') ?? WRITE_BEHIND_DEFAULTS.replicaTimeout, at('replicaTimeout')),
   };
 }
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Serializer } from '../cache/serializer.js';
-import { WriteBehindError } from '../shared/errors.js';
+import { WriteBehindError, WriteBehindNotReplicatedError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { QueueKeys, QueueStore } from '../store/queue.store.js';
 import { streamIdVersion } from '../store/stream-id.js';
@@ -124,16 +124,21 @@ export class WriteBehind {
       value: call.value === undefined || call.op === 'delete' ? null : this.serialize(queue, call.key, call.value),
     };
     const deadline = performance.now() + options.fullWaitMs;
+    const replication =
+      options.durability === 'replica' ? { replicas: 1, timeoutMs: options.replicaTimeoutMs } : undefined;
     let pause = 10;
     for (;;) {
       let result;
       try {
-        result = await this.store.append(keys, entry, options.maxPending);
+        result = await this.store.append(keys, entry, options.maxPending, replication);
       } catch (error) {
         throw new WriteBehindError(queue, `not recorded: ${(error as Error).message}`, { cause: error });
       }
       if (result.accepted) {
         state.appended++;
+        if (replication && (result.replicas ?? 0) < replication.replicas) {
+          throw new WriteBehindNotReplicatedError(queue, result.id, replication.timeoutMs);
+        }
         return { id: result.id };
       }
       const left = deadline - performance.now();

@@ -30,6 +30,16 @@ export interface WriteBehindQueueOptions {
    * at most this long. Default `'30s'`.
    */
   visibilityTimeout?: Duration;
+  /**
+   * What a resolved `append` promises. `'primary'` (default): the entry is in
+   * the primary's memory (and its AOF, as far as `appendfsync` goes).
+   * `'replica'`: also acknowledged by at least one replica (`WAIT 1`, sent in
+   * the same round trip), within `replicaTimeout`; otherwise `append` rejects
+   * with `WriteBehindNotReplicatedError`. See docs/write-patterns.md.
+   */
+  durability?: 'primary' | 'replica';
+  /** Longest `append` waits for a replica with `durability: 'replica'`; keep it below `commandTimeout`. Default `'1s'`. */
+  replicaTimeout?: Duration;
 }
 
 export interface ResolvedQueueOptions {
@@ -43,6 +53,8 @@ export interface ResolvedQueueOptions {
   onFull: 'wait' | 'error';
   fullWaitMs: number;
   visibilityTimeoutMs: number;
+  durability: 'primary' | 'replica';
+  replicaTimeoutMs: number;
 }
 
 /** One recorded call, as the handler receives it. */

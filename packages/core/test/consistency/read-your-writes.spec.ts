@@ -1,7 +1,6 @@
 import { createCache, type Cache } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { startFaultProxy, testRedisUrl, type FaultProxy } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { slowLink, type SlowLink } from '../support/slow-link.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
 
 type Change = 'delete' | 'invalidateTags' | 'set' | 'clear';
@@ -75,13 +74,16 @@ describe('read-your-writes on a hot key', () => {
 
   describe('two instances, replies to one of them delayed 200 ms', () => {
     const DELAY = 200;
-    let link: SlowLink;
+    let link: FaultProxy;
     let far: Cache; // behind the slow link
     let near: Cache; // direct
     beforeAll(async () => {
-      link = await slowLink(testRedisUrl(), DELAY);
+      const { hostname, port } = new URL(testRedisUrl());
+      link = await startFaultProxy({ target: { host: hostname, port: Number(port) } });
+      link.delay(DELAY);
       const namespace = uniqueNamespace('rywx');
-      far = createCache({ redis: link.url, namespace, commandTimeout: '10s', logger: recordingLogger() });
+      const redis = { host: link.host, port: link.port };
+      far = createCache({ redis, namespace, commandTimeout: '10s', logger: recordingLogger() });
       near = createCache({ redis: testRedisUrl(), namespace, logger: recordingLogger() });
       await far.get('warm-up');
     });

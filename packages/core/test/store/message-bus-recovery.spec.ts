@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
-import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
+import {
+  createCache,
+  createLockManager,
+  RedisConnection,
+  RedisStore,
+  type Cache,
+  type LockManager,
+} from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
@@ -113,4 +120,80 @@ describe('message bus after a refused SUBSCRIBE', () => {
       await Promise.all(caches.map((cache) => cache.close()));
     }
   }, 90_000);
+
+  it('subscribes every channel again after a lost connection, with one log line each way', async () => {
+    const logger = recordingLogger();
+    const namespace = uniqueNamespace('bus');
+    const locks = createLockManager({ redis: redis.url, namespace, logger });
+    const cache = createCache({ redis: redis.url, namespace, l1: { maxEntries: 100, ttl: '1m' }, logger });
+    const l1Fills = async () => {
+      const before = cache.stats().l1Hits;
+      const deadline = Date.now() + 20_000;
+      while (cache.stats().l1Hits === before && Date.now() < deadline) {
+        await cache.getOrSet('k', async () => 'v', { ttl: '1m' });
+        await sleep(20);
+      }
+      return cache.stats().l1Hits > before;
+    };
+    const wokenByMessage = async () => {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const before = locks.stats().wakeUps;
+        await contended(locks, 'job', 200);
+        if (locks.stats().wakeUps > before) return true;
+      }
+      return false;
+    };
+    try {
+      expect(await wokenByMessage()).toBe(true);
+      expect(await l1Fills()).toBe(true);
+      await redis.kill();
+      await redis.restart();
+      expect(await wokenByMessage()).toBe(true);
+      expect(await l1Fills()).toBe(true);
+    } finally {
+      await locks.close();
+      await cache.close();
+    }
+    // Each of the two connections (the lock manager's, the cache's) lost its bus once and got it back once.
+    expect(logger.lines.filter((line) => line.includes('message bus down'))).toHaveLength(2);
+    expect(logger.lines.filter((line) => line.includes('message bus listening again'))).toHaveLength(2);
+  }, 90_000);
+
+  it('a failed subscribe leaves no handler behind, and a later one succeeds', async () => {
+    const store = new RedisStore(RedisConnection.from(redis.url, { commandTimeoutMs: 1_000 }), {
+      logger: recordingLogger(),
+    });
+    try {
+      await store.ready(10_000);
+      const channel = `${uniqueNamespace('bus')}:c`;
+      let stale = 0;
+      await refuseNewConnections();
+      try {
+        for (let i = 0; i < 3; i++) await expect(store.bus.subscribe(channel, () => stale++)).rejects.toThrow();
+      } finally {
+        await acceptConnections();
+      }
+      let delivered = 0;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const subscribed = await store.bus
+          .subscribe(channel, () => delivered++)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (subscribed) break;
+        if (Date.now() > deadline) throw new Error('never subscribed again');
+        await sleep(100);
+      }
+      await store.bus.publish(channel, 'hello');
+      const until = Date.now() + 5_000;
+      while (delivered === 0 && Date.now() < until) await sleep(10);
+      await sleep(100);
+      expect({ delivered, stale }).toEqual({ delivered: 1, stale: 0 });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

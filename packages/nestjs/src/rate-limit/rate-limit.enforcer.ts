@@ -50,13 +50,13 @@ export class RateLimitEnforcer {
       applicable.map(async ({ policy, scope }) => {
         const rule = this.ruleFor(policy, context);
         const identity = await this.identify(policy.by, context);
-        // One slot per client: all policies of a request that identify it alike are one script on Cluster.
-        return { name: policy.name, rule, subject: `${policy.name}:${scope}:${identity}`, slot: `id:${identity}` };
+        return { name: policy.name, rule, subject: `${policy.name}:${scope}:${identity}`, slot: identity };
       }),
     );
     let batch: RateLimitBatchResult;
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
+      // The client is the slot, so on Cluster all the policies that count one client are one script.
       batch = await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })));
     } catch (error) {
       if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);

@@ -1,5 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import request from 'supertest';
+import { Cluster, type Redis } from 'ioredis';
+import { testClusterNodes } from '@cachet/testing';
 import { RateLimit, RateLimitGuard } from '@cachet/nestjs';
 import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
 
@@ -75,5 +77,45 @@ describe.each(PLATFORMS)('several policies on one route are atomic (%s)', (platf
     expect(passed).toBe(3);
     expect(responses.filter((response) => response.status === 429)).toHaveLength(57);
     expect(other.headers['ratelimit']).toMatch(/^"hourly";r=6;t=\d+$/);
+  });
+});
+
+/** Script calls the masters have run (EVALSHA and EVAL), from INFO commandstats. */
+async function scriptCalls(masters: Redis[]): Promise<number> {
+  let total = 0;
+  for (const master of masters) {
+    const info = await master.info('commandstats');
+    for (const match of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)) total += Number(match[2]);
+  }
+  return total;
+}
+
+describe('several policies on one route, on Redis Cluster', () => {
+  let fixture: RateLimitApp;
+  let admin: Cluster;
+  beforeAll(async () => {
+    fixture = await createRateLimitApp('express', {
+      controllers: [SearchController],
+      redis: { cluster: testClusterNodes() },
+    });
+    admin = new Cluster(testClusterNodes());
+    await admin.ping();
+  });
+  afterAll(async () => {
+    await admin.quit();
+    await fixture.close();
+  });
+
+  it('the policies that count one client share its slot: one script per request, none once it is refused', async () => {
+    await hit(fixture, '/m/search').expect(200); // loads the script on the client's node
+    const masters = admin.nodes('master');
+    const before = await scriptCalls(masters);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await hit(fixture, '/m/search')).status);
+    expect(statuses).toEqual([200, 200, 429, 429, 429, 429, 429]);
+    // Two admitted and the first refusal: one script each; the later refusals are answered from memory.
+    expect(await scriptCalls(masters)).toBe(before + 3);
+    const other = await hit(fixture, '/m/other').expect(200);
+    expect(other.headers['ratelimit']).toBe('"hourly";r=6;t=3600');
   });
 });

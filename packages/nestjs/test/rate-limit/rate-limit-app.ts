@@ -3,7 +3,7 @@ import { Module, type INestApplication, type Provider, type Type } from '@nestjs
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RedisStore } from '@cachet/core';
+import { RedisStore, type RedisInput } from '@cachet/core';
 import { testRedisUrl } from '@cachet/testing';
 import { rateLimitProviders, type RateLimitModuleOptions } from '@cachet/nestjs';
 
@@ -28,11 +28,13 @@ export async function createRateLimitApp(
     providers?: Provider[];
     options?: RateLimitModuleOptions;
     redisUrl?: string;
+    /** Any other Redis (a cluster); overrides `redisUrl`. */
+    redis?: RedisInput;
     commandTimeoutMs?: number;
   },
 ): Promise<RateLimitApp> {
   const commandTimeoutMs = setup.commandTimeoutMs ?? 2_000;
-  const store = RedisStore.connect(setup.redisUrl ?? testRedisUrl(), { commandTimeoutMs });
+  const store = RedisStore.connect(setup.redis ?? setup.redisUrl ?? testRedisUrl(), { commandTimeoutMs });
   await store.ready(5_000);
   const namespace = `rle2e${process.pid}x${Date.now().toString(36)}x${counter++}`;
 

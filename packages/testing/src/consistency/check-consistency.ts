@@ -16,7 +16,13 @@ import { runHistory } from './history-runner.js';
 import type { HistorySpec, Profile, Violation, ViolationKind } from './history.types.js';
 import { historySeed } from './seeded-random.js';
 import type { VersionedSource } from './versioned-source.js';
-import { emptyReport, finishReport, type ConsistencyReport, type ModeReport } from './consistency-report.js';
+import {
+  emptyReport,
+  finishReport,
+  formatReport,
+  type ConsistencyReport,
+  type ModeReport,
+} from './consistency-report.js';
 
 export interface CheckConsistencyOptions {
   /** Seed of the whole run (each history derives its own); random when omitted, and always reported. */
@@ -47,6 +53,8 @@ export interface CheckConsistencyOptions {
   cache?: Omit<CacheOptions, 'redis' | 'store' | 'namespace'>;
   /** Run only the history with this seed (as printed with a violation), in every selected mode. */
   replay?: number;
+  /** With `replay`: run only these ops of the history (as printed with a violation), and those they follow. */
+  replayOps?: number[];
   /** Progress and violations as they are found. */
   log?: (line: string) => void;
 }
@@ -110,7 +118,6 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
 
 /** `checkConsistency`, throwing an error that lists every violation (with replay lines) when there is one. */
 export async function assertConsistent(options: CheckConsistencyOptions = {}): Promise<ConsistencyReport> {
-  const { formatReport } = await import('./consistency-report.js');
   const report = await checkConsistency(options);
   if (report.violations.length > 0) throw new ConsistencyViolationError(formatReport(report));
   return report;
@@ -201,6 +208,7 @@ async function runMode(
       let spec: HistorySpec | undefined;
       try {
         spec = generateHistory(specSeed, generate);
+        if (options.replay !== undefined && options.replayOps) spec = onlyOps(spec, options.replayOps);
         const run = await runHistory(spec, {
           cell,
           slot,
@@ -218,12 +226,14 @@ async function runMode(
           leaseWaitMs: leaseMs(spec.profile, options, 'wait'),
           faults: mode.faults,
           faultWindows: cell.faultWindows(),
+          stalls: cell.stalls,
         });
         modeReport.histories++;
         modeReport.operations += result.operations;
         modeReport.busLags.push(...result.busLags);
         modeReport.undelivered += result.undelivered;
         modeReport.excused += result.excused;
+        modeReport.unjudgedLoads += result.unjudgedLoads;
         for (const violation of result.violations) {
           modeReport.violations.push(violation);
           log(`VIOLATION [${violation.kind}] ${name}, history seed ${violation.historySeed}: ${violation.message}`);
@@ -254,6 +264,7 @@ function emptyModeReport(mode: CellMode): ModeReport {
     busLags: [],
     undelivered: 0,
     excused: 0,
+    unjudgedLoads: 0,
     faultsInjected: 0,
     durationMs: 0,
   };
@@ -279,5 +290,21 @@ function checkerError(mode: string, seed: number, error: unknown): Violation {
     profile: 'default',
     message: `the checker failed: ${(error as Error)?.stack ?? String(error)}`,
     history: [],
+    ops: [],
   };
+}
+
+/** The history cut down to `ids` and the ops they follow (transitively), keeping every op's id and schedule. */
+function onlyOps(spec: HistorySpec, ids: readonly number[]): HistorySpec {
+  const keep = new Set(ids);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const op of spec.ops) {
+      if (keep.has(op.id) && op.after !== undefined && !keep.has(op.after)) {
+        keep.add(op.after);
+        changed = true;
+      }
+    }
+  }
+  return { ...spec, ops: spec.ops.filter((op) => keep.has(op.id)) };
 }

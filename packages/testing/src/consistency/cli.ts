@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConsistency } from './check-consistency.js';
 import type { Topology } from './consistency-cell.js';
@@ -13,8 +14,10 @@ const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
   --faults LIST      on,off (default both)
   --concurrency N    histories side by side per cell (default 32 here)
   --replay SEED      run only the history with this seed, in every selected mode
+  --replay-ops LIST  with --replay: only these ops (ids as printed), and the ops they follow
   --redis HOST:PORT  check against this server instead of a throwaway one
   --cluster LIST     HOST:PORT,... of a Cluster to check against
+  --json FILE        also write the whole report (every violation) as JSON
 Exits 1 when a violation is found.`;
 
 const { values } = parseArgs({
@@ -27,8 +30,10 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     concurrency: { type: 'string' },
     replay: { type: 'string' },
+    'replay-ops': { type: 'string' },
     redis: { type: 'string' },
     cluster: { type: 'string' },
+    json: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -67,6 +72,7 @@ async function main(): Promise<number> {
     faults: switches(values.faults),
     concurrency: number(values.concurrency) ?? 32,
     replay: number(values.replay),
+    replayOps: values['replay-ops']?.split(',').map((id) => number(id.trim())!),
     redis:
       values.redis || values.cluster
         ? {
@@ -77,6 +83,14 @@ async function main(): Promise<number> {
     log: (line) => console.log(line),
   });
   console.log(`\n${formatReport(report)}`);
+  if (values.json) {
+    const { modes, ...totals } = report;
+    const json = {
+      ...totals,
+      modes: modes.map(({ busLags, ...mode }) => ({ ...mode, busLagSamples: busLags.length })),
+    };
+    writeFileSync(values.json, JSON.stringify(json, null, 2));
+  }
   return report.violations.length > 0 ? 1 : 0;
 }
 

@@ -87,6 +87,9 @@ export class ConsistencyCell {
   readonly instances: CheckedInstance[] = [];
   readonly namespace: string;
   faults: FaultSchedule | undefined;
+  /** Windows where this process's event loop stalled (timers late by 150 ms or more). */
+  readonly stalls: Array<{ start: number; end: number }> = [];
+  private stallTimer: NodeJS.Timeout | undefined;
   private proxy: FaultProxy | ClusterFaultProxy | undefined;
   private route: PersistRoute = () => undefined;
 
@@ -128,6 +131,7 @@ export class ConsistencyCell {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.stallTimer);
     await this.faults?.stop();
     this.proxy?.resume();
     for (const instance of this.instances) {
@@ -166,6 +170,16 @@ export class ConsistencyCell {
       await instance.writeBehind?.start();
     }
     if (this.proxy) this.faults = new FaultSchedule(this.proxy, this.settings.seed);
+    // On a starved machine a late timer means late replies too: a lease waiter's subscription or read can
+    // time out with no error the cache reports, and it then loads on its own, as it should.
+    let last = performance.now();
+    this.stallTimer = setInterval(() => {
+      const now = performance.now();
+      if (now - last >= 170) this.stalls.push({ start: last, end: now });
+      if (this.stalls.length > 10_000) this.stalls.splice(0, 5_000);
+      last = now;
+    }, 20);
+    this.stallTimer.unref();
   }
 
   private instance(profile: Profile, index: number, redis: RedisInput): CheckedInstance {
@@ -178,7 +192,7 @@ export class ConsistencyCell {
       l1: this.mode.l1 ? (this.settings.cache.l1 ?? { ttl: '2s' }) : false,
       namespace: this.namespace,
     };
-    const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 });
+    const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 }, { logger: quietLogger });
     const checked: CheckedInstance = {
       index,
       profile,

@@ -23,6 +23,8 @@ export interface ModeReport {
   undelivered: number;
   /** Older reads explained by a write whose cache update may have failed (its instance saw Redis fail). */
   excused: number;
+  /** Concurrent loads not judged because the checker's event loop stalled (a starved machine). */
+  unjudgedLoads: number;
   faultsInjected: number;
   durationMs: number;
 }
@@ -36,6 +38,7 @@ export interface ConsistencyReport {
   modes: ModeReport[];
   busLag: BusLagSummary;
   excused: number;
+  unjudgedLoads: number;
   durationMs: number;
 }
 
@@ -49,6 +52,7 @@ export function emptyReport(seed: number): ConsistencyReport {
     modes: [],
     busLag: { samples: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, undelivered: 0 },
     excused: 0,
+    unjudgedLoads: 0,
     durationMs: 0,
   };
 }
@@ -59,6 +63,7 @@ export function finishReport(report: ConsistencyReport, durationMs: number): Con
     report.histories += mode.histories;
     report.operations += mode.operations;
     report.excused += mode.excused;
+    report.unjudgedLoads += mode.unjudgedLoads;
     report.busLag.undelivered += mode.undelivered;
     report.violations.push(...mode.violations);
     for (const lag of mode.busLags) lags.push(lag);
@@ -85,9 +90,12 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
       `${report.violations.length} violations in ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
   for (const mode of report.modes) {
+    const lags = [...mode.busLags].sort((a, b) => a - b);
+    const p = (q: number): string => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]!.toFixed(1);
     lines.push(
       `  ${mode.mode}: ${mode.histories} histories, ${mode.operations} ops, ${mode.violations.length} violations` +
-        (mode.faults ? `, ${mode.faultsInjected} faults injected` : ''),
+        (mode.faults ? `, ${mode.faultsInjected} faults injected` : '') +
+        (lags.length > 0 ? `; bus lag p50 ${p(0.5)} ms, p99 ${p(0.99)} ms` : ''),
     );
   }
   const lag = report.busLag;
@@ -102,6 +110,9 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
       `  ${report.excused} older reads explained by a write whose cache update may have failed (Redis error on its link)`,
     );
   }
+  if (report.unjudgedLoads > 0) {
+    lines.push(`  ${report.unjudgedLoads} concurrent loads not judged: the checker's event loop stalled meanwhile`);
+  }
   const kinds = Object.entries(report.byKind).map(([kind, count]) => `${kind}: ${count}`);
   if (kinds.length > 0) lines.push(`  by kind: ${kinds.join(', ')}`);
   for (const violation of report.violations.slice(0, limit)) lines.push('', ...formatViolation(violation));
@@ -113,7 +124,9 @@ export function formatViolation(violation: Violation): string[] {
   const [topology, l1, faults] = violation.mode.split(' ');
   const replay =
     `checkConsistency({ replay: ${violation.historySeed}, topology: '${topology}', ` +
-    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'} })`;
+    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'}` +
+    (violation.ops.length > 0 ? `, replayOps: [${violation.ops.join(', ')}]` : '') +
+    ' })';
   return [
     `[${violation.kind}] ${violation.mode}, history seed ${violation.historySeed}` +
       (violation.profile === 'short-fence' ? ' (short write fence: maxTtl 1s, lock.ttl 100ms)' : ''),

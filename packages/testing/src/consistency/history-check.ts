@@ -14,6 +14,8 @@ export interface CheckSettings {
   /** Instance 0's link has faults injected. */
   faults: boolean;
   faultWindows: FaultWindow[];
+  /** Windows where the checker's own event loop stalled: stampede pairs there are not judged. */
+  stalls?: ReadonlyArray<{ start: number; end: number }>;
 }
 
 export interface CheckResult {
@@ -24,6 +26,8 @@ export interface CheckResult {
   undelivered: number;
   /** Reads whose older version is explained by a write the cache may not have applied (it saw Redis fail). */
   excused: number;
+  /** Concurrent loads not judged because the process's event loop stalled meanwhile. */
+  unjudgedLoads: number;
 }
 
 const READS = new Set(['getOrSet', 'get']);
@@ -42,6 +46,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
     busLags: [],
     undelivered: 0,
     excused: 0,
+    unjudgedLoads: 0,
   };
   const violation = (kind: Violation['kind'], message: string, key: string | undefined, ops: OpRecord[]): void => {
     result.violations.push({
@@ -52,16 +57,22 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       key,
       message,
       history: formatHistory(run, ops, settings.faultWindows),
+      ops: ops.map((op) => op.spec.id).sort((a, b) => a - b),
     });
   };
-  const relevant = (key: string): OpRecord[] =>
-    run.records.filter(
+  // The calls that can bear on a key: its own, those of keys sharing its tag (they keep the tag state alive),
+  // tag invalidations of that tag, and clears.
+  const relevant = (key: string): OpRecord[] => {
+    const tag = run.spec.keys.find((k) => k.key === key)?.tag;
+    const sameTag = new Set(run.spec.keys.filter((k) => k.tag === tag).map((k) => k.key));
+    return run.records.filter(
       (record) =>
         record.spec.key === key ||
         record.spec.kind === 'clear' ||
-        (record.spec.kind === 'invalidateTags' &&
-          run.spec.keys.some((k) => k.key === key && k.tag === record.spec.tag)),
+        (record.spec.kind === 'invalidateTags' && record.spec.tag === tag) ||
+        (record.spec.key !== undefined && sameTag.has(record.spec.key) && record.spec.kind !== 'get'),
     );
+  };
   const faulted = (instance: number, from: number, to: number): boolean =>
     settings.faults && instance === 0 && settings.faultWindows.some((w) => w.start <= to && w.end >= from);
 
@@ -112,6 +123,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       continue;
     }
     const lag = floor.delivered?.[spec.instance];
+    const late = run.records.find((r) => !r.ok && r.issued?.[key] === record.version);
     violation(
       'stale-read',
       `${spec.kind}#${spec.id}("${actual}") on instance ${spec.instance} started ` +
@@ -122,13 +134,16 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
             ? ' (its bus message never arrived)'
             : ` and ${(record.start - lag).toFixed(1)} ms after the bus delivered it`
           : '') +
-        `, and returned v${record.version}`,
+        `, and returned v${record.version}` +
+        (late
+          ? ` — the version of ${late.spec.kind}#${late.spec.id}, which rejected (${late.error}) yet landed after the newer write`
+          : ''),
       key,
       relevant(key),
     );
   }
 
-  checkStampede(run, settings, faulted, (message, key, ops) => violation('stampede', message, key, ops));
+  checkStampede(run, settings, faulted, result, (message, key, ops) => violation('stampede', message, key, ops));
 
   for (const [key, version] of run.appended) {
     const persisted = run.persisted.get(key) ?? 0;
@@ -240,6 +255,7 @@ function checkStampede(
   run: HistoryRun,
   settings: CheckSettings,
   faulted: (instance: number, from: number, to: number) => boolean,
+  result: CheckResult,
   report: (message: string, key: string, ops: OpRecord[]) => void,
 ): void {
   const opStart = new Map(run.records.map((record) => [record.spec.id, record.start]));
@@ -263,14 +279,13 @@ function checkStampede(
     for (let i = 1; i < loads.length; i++) {
       const second = loads[i]!;
       const called = opStart.get(second.op) ?? second.start;
-      const first = loads
-        .slice(0, i)
-        .find(
-          (candidate) =>
-            candidate.end > second.start &&
-            second.start - candidate.start < settings.leaseTtlMs - 20 &&
-            second.start - called < settings.leaseWaitMs - 20,
-        );
+      const first = loads.slice(0, i).find(
+        (candidate) =>
+          candidate.end > second.start &&
+          // The lease may have been taken when the first call read, before its loader started.
+          second.start - (opStart.get(candidate.op) ?? candidate.start) < settings.leaseTtlMs - 20 &&
+          second.start - called < settings.leaseWaitMs - 20,
+      );
       if (!first) continue;
       const from = Math.min(opStart.get(first.op) ?? first.start, called) - 50;
       if (touching.some((m) => m.start <= second.start && m.end >= from)) continue;
@@ -280,6 +295,10 @@ function checkStampede(
         run.instances[index]!.errors.some((error) => error.at >= from - 1_000 && error.at <= second.start + 50),
       );
       if (noisy) continue;
+      if ((settings.stalls ?? []).some((stall) => stall.start <= second.start + 50 && stall.end >= from)) {
+        result.unjudgedLoads++;
+        continue;
+      }
       extra.push(second);
     }
     if (extra.length > 0) {
