@@ -22,25 +22,25 @@ export class EntryWriter {
   }
 
   /**
-   * What a load takes before its loader runs, in one parallel round: the tag
-   * versions to record and the write fence to present (null when the fence
-   * already moved since `before` was read; see `EntryStore.claimFence`).
+   * What a load takes right before its loader runs, in one parallel round:
+   * the tag versions to record and the write fence to present (see
+   * `EntryStore.claimFence`).
    */
   async beginLoad(
-    before: ReadOutcome,
+    keys: EntryKeys,
     tags: readonly string[],
     holdMs: number,
-  ): Promise<{ versions: string[]; fence: string | null }> {
+  ): Promise<{ versions: string[]; fence: string }> {
     const [versions, fence] = await Promise.all([
       this.tagVersions(tags),
-      this.engine.store.entries.claimFence(before.keys.fence, before.read.fence, holdMs),
+      this.engine.store.entries.claimFence(keys.fence, holdMs),
     ]);
     return { versions, fence };
   }
 
   /** Keeps a load's fence claim alive; false once the fence moved (the load can no longer be written). */
-  async holdFence(keys: EntryKeys, fence: string, holdMs: number): Promise<boolean> {
-    return (await this.engine.store.entries.claimFence(keys.fence, fence, holdMs)) !== null;
+  holdFence(keys: EntryKeys, fence: string, holdMs: number): Promise<boolean> {
+    return this.engine.store.entries.holdFence(keys.fence, fence, holdMs);
   }
 
   /** Versions of the namespace generation and of `tags` (created when missing), generation first. */

@@ -101,7 +101,7 @@ export class LockManager {
     let attempt = await this.store.acquire(keys, token, ttlMs, FENCE_TTL_MS);
     if (!attempt.acquired && waitMs > 0) {
       this.counters.waits++;
-      await this.wakeRegistry.ready();
+      await this.wakeRegistry.ready(deadline - performance.now()); // never past `wait`, however slow the bus
       while (!attempt.acquired) {
         // Register before trying again: a release between the try and the wait still wakes us.
         const waiter = this.wakeRegistry.register(name);

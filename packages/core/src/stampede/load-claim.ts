@@ -1,5 +1,4 @@
 import type { CacheEngine } from '../cache/cache-engine.js';
-import type { ReadOutcome } from '../cache/entry-reader.js';
 import type { EntryWriter } from '../cache/entry-writer.js';
 import type { EntryKeys } from '../store/key-space.js';
 
@@ -22,29 +21,29 @@ export class LoadClaim {
     private readonly writer: EntryWriter,
     private readonly keys: EntryKeys,
     private readonly tags: readonly string[],
-    /** The fence to present when writing; undefined when it moved before the load began or could not be claimed. */
+    /** The fence to present when writing; undefined when it could not be claimed. */
     readonly fence: string | undefined,
     private readonly versions: string[] | undefined,
   ) {}
 
-  /** Claims the fence and reads the tag versions (one parallel round), before the loader runs. */
+  /** Claims the fence and reads the tag versions (one parallel round), right before the loader runs. */
   static async begin(
     engine: CacheEngine,
     writer: EntryWriter,
-    before: ReadOutcome,
+    keys: EntryKeys,
     tags: readonly string[],
     holdMs: number,
   ): Promise<LoadClaim> {
     try {
       const { versions, fence } = await engine.guard(
         writer.namespace,
-        () => writer.beginLoad(before, tags, holdMs),
-        before.keys.entry,
+        () => writer.beginLoad(keys, tags, holdMs),
+        keys.entry,
       );
-      return new LoadClaim(engine, writer, before.keys, tags, fence ?? undefined, versions);
+      return new LoadClaim(engine, writer, keys, tags, fence, versions);
     } catch {
       // cannot record tag state or claim the fence, so the value must not be cached
-      return new LoadClaim(engine, writer, before.keys, tags, undefined, undefined);
+      return new LoadClaim(engine, writer, keys, tags, undefined, undefined);
     }
   }
 

@@ -4,7 +4,7 @@ import { readEntry, type ReadOutcome } from '../cache/entry-reader.js';
 import { EntryWriter } from '../cache/entry-writer.js';
 import type { KeySpace } from '../store/key-space.js';
 import { LoadClaim } from './load-claim.js';
-import { fenceHoldMs, refreshesStale, type LoadPlan } from './load-plan.js';
+import { fenceHoldMs, type LoadPlan } from './load-plan.js';
 import { SHARED, soloFlight, type Flight, type FlightControl } from './single-flight.js';
 import { shouldRefreshEarly } from './xfetch.js';
 
@@ -66,7 +66,9 @@ export class LoadCoordinator {
         () =>
           readEntry(engine, this.keySpace, plan.key, plan.tags, {
             peekFirst: plan.peekFirst,
-            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) } : undefined,
+            // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
+            // come from another caller of the key, and a refresh is a load like any other.
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
           }),
         this.route(plan.key),
       );
@@ -96,7 +98,25 @@ export class LoadCoordinator {
       }
     }
     engine.counters.increment(namespace, 'misses', 1, { key: plan.key });
+    try {
+      outcome = await this.leased(plan, outcome, token);
+    } catch (error) {
+      return this.withoutStore(plan, control, error);
+    }
     return this.loadUnderLease(plan, outcome, token, control, vouched);
+  }
+
+  /**
+   * An entry still in Redis that its tags or the namespace generation
+   * invalidated (or that cannot be decoded) is a miss the read script could
+   * not see, so it took no lease: take it now, so one instance loads.
+   */
+  private async leased<T>(plan: LoadPlan<T>, outcome: ReadOutcome, token: string): Promise<ReadOutcome> {
+    if (plan.options.lock === false || outcome.read.lease >= 0) return outcome;
+    const lease = await this.engine.guard(this.keySpace.namespace, () =>
+      this.engine.store.entries.acquireLease(outcome.keys.lease, token, plan.leaseTtlMs),
+    );
+    return { ...outcome, read: { ...outcome.read, lease } };
   }
 
   /** Waits while another instance holds the lease, then loads (with the lease if it came to us). */
@@ -132,7 +152,7 @@ export class LoadCoordinator {
           namespace,
           () =>
             readEntry(engine, this.keySpace, plan.key, plan.tags, {
-              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: refreshesStale(plan) },
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
             }),
           this.route(plan.key),
         );
@@ -143,6 +163,7 @@ export class LoadCoordinator {
           if (outcome.read.lease === 0) this.refreshInBackground(plan, outcome, token);
           return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
         }
+        outcome = await this.leased(plan, outcome, token);
         lease = outcome.read.lease;
         if (lease === 0) break;
         control.reopen();
@@ -177,7 +198,7 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before, plan.tags, holdMs);
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();

@@ -46,11 +46,6 @@ export function planLoad<T>(
   };
 }
 
-/** A stale entry is refreshed under the lease when either stale window keeps it servable meanwhile. */
-export function refreshesStale(plan: Pick<LoadPlan<unknown>, 'swrMs' | 'sieMs'>): boolean {
-  return plan.swrMs > 0 || plan.sieMs > 0;
-}
-
 /**
  * How long a load's fence claim lasts between keep-alive ticks: a few ticks
  * of slack, and never so short that a busy event loop lets it lapse (a

@@ -25,8 +25,11 @@ export class WakeRegistry {
     private readonly channel: string,
   ) {}
 
-  /** Resolves once the first attempt to subscribe is over, confirmed or not (waiters poll meanwhile). */
-  ready(): Promise<unknown> {
+  /**
+   * Resolves once the first attempt to subscribe is over, confirmed or not
+   * (waiters poll meanwhile), or after `maxWaitMs`, whichever comes first.
+   */
+  ready(maxWaitMs?: number): Promise<unknown> {
     this.subscription ??= this.bus.listen(
       this.channel,
       (key) => this.wake(key),
@@ -34,7 +37,11 @@ export class WakeRegistry {
         if (!listening) for (const set of this.waiters.values()) for (const waiter of [...set]) waiter.nudge();
       },
     );
-    return this.subscription.firstAttempt;
+    const first = this.subscription.firstAttempt;
+    if (maxWaitMs === undefined) return first;
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, maxWaitMs))));
+    return Promise.race([first, cap]).finally(() => clearTimeout(timer));
   }
 
   /** False while a release or a landed value cannot wake waiters (they poll). */

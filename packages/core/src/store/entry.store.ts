@@ -55,12 +55,13 @@ export interface EntryStore {
   /** Resolves true when written, false when dropped because the fence moved. */
   write(request: EntryWriteRequest): Promise<boolean>;
   /**
-   * Claims the write fence for a load that saw `expected` ('' for none): if
-   * the fence is unchanged, makes sure it exists (a new version when absent)
-   * and lives at least `holdMs`, and resolves the version the load must
-   * present; null when it moved since. Called again to keep a claim alive.
+   * Claims the write fence for a load about to run its loader: resolves the
+   * current fence (a new version when there is none) and makes it live at
+   * least `holdMs`. The load presents it when writing.
    */
-  claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null>;
+  claimFence(fenceKey: string, holdMs: number): Promise<string>;
+  /** Extends a claimed fence to at least `holdMs` while it is still current; false once it moved. */
+  holdFence(fenceKey: string, fence: string, holdMs: number): Promise<boolean>;
   /** Deletes entries and moves their fences. Resolves the number deleted. */
   delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number>;
   /** Current versions of tags, creating missing ones; extends their life to `ttlMs`. */

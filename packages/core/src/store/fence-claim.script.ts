@@ -2,23 +2,30 @@ import { LUA_NEXT_VERSION, LUA_NOW_MS } from './lua-time.js';
 import type { LuaScript } from './redis-connection.js';
 
 /**
- * Claims an entry's write fence for a load, or keeps the claim alive. If the
- * fence is still what the load saw when it began (ARGV[1], '' for none), it
- * makes sure the fence exists — a new version when there was none — and lives
- * at least ARGV[2] ms; the load then presents that version when it writes.
- * A load therefore never presents "no fence": a fence that moved or expired
- * under it can never look unchanged, however long the load runs.
+ * Claims an entry's write fence for a load about to run its loader, or keeps
+ * a claim alive while it runs.
  *
- * KEYS: fence   ARGV: expectedFence, holdMs
- * Returns the fence to present, or false when it moved since.
+ * Claim (ARGV[1] = ''): returns the current fence — a new version when there
+ * is none — and makes it live at least ARGV[2] ms. The loader starts after
+ * the claim, so whatever was written before it is already in the source; the
+ * load presents this version when it writes, and any write, delete or
+ * eviction after the claim makes it differ. A load therefore never presents
+ * "no fence": a fence that moved or lapsed under it never matches, however
+ * long the load runs.
+ *
+ * Hold (ARGV[1] = the claimed fence): extends it to at least ARGV[2] ms if it
+ * is still the current fence.
+ *
+ * KEYS: fence   ARGV: claimed fence ('' to claim), holdMs
+ * Returns the fence, or false when a held one moved.
  */
 export const fenceClaimScript: LuaScript = {
   name: 'cachetFenceClaim',
   numberOfKeys: 1,
   lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
-local fence = redis.call('GET', KEYS[1]) or ''
-if fence ~= ARGV[1] then return false end
-if fence == '' then
+local fence = redis.call('GET', KEYS[1])
+if ARGV[1] ~= '' and fence ~= ARGV[1] then return false end
+if not fence then
   fence = next_version(KEYS[1])
   redis.call('SET', KEYS[1], fence, 'PX', ARGV[2])
 elseif redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then

@@ -80,14 +80,21 @@ export class MemoryEntryStore implements EntryStore {
     return written;
   }
 
-  async claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null> {
-    let fence = this.kv.getString(fenceKey) ?? '';
-    if (fence !== expected) return null;
-    if (fence === '') {
-      fence = this.kv.nextVersion(fenceKey);
-      this.kv.set(fenceKey, fence, holdMs);
-    } else if (this.kv.pttl(fenceKey) < holdMs) this.kv.expire(fenceKey, holdMs);
+  async claimFence(fenceKey: string, holdMs: number): Promise<string> {
+    const fence = this.kv.getString(fenceKey);
+    if (fence === null) {
+      const created = this.kv.nextVersion(fenceKey);
+      this.kv.set(fenceKey, created, holdMs);
+      return created;
+    }
+    if (this.kv.pttl(fenceKey) < holdMs) this.kv.expire(fenceKey, holdMs);
     return fence;
+  }
+
+  async holdFence(fenceKey: string, fence: string, holdMs: number): Promise<boolean> {
+    if (this.kv.getString(fenceKey) !== fence) return false;
+    if (this.kv.pttl(fenceKey) < holdMs) this.kv.expire(fenceKey, holdMs);
+    return true;
   }
 
   async delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number> {

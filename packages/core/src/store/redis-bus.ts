@@ -5,10 +5,15 @@ import type { BusSubscription, MessageBus, MessageHandler } from './store.js';
 export interface RedisBusOptions {
   /** Hears one line per change of the bus's state (down, listening again), never one per attempt. */
   logger?: CacheLogger;
-  /** Longest one SUBSCRIBE attempt may take before it counts as failed. Default 2 s. */
+  /**
+   * Longest one SUBSCRIBE attempt may take before it counts as failed (the
+   * connection's command timeout); never under 2 s, since the first attempt
+   * also opens the subscriber connection.
+   */
   attemptTimeoutMs?: number;
 }
 
+const MIN_ATTEMPT_MS = 2_000;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 2_000;
 
@@ -51,7 +56,7 @@ export class RedisBus implements MessageBus {
     options: RedisBusOptions = {},
   ) {
     this.logger = options.logger ?? consoleLogger;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 2_000;
+    this.attemptTimeoutMs = Math.max(MIN_ATTEMPT_MS, options.attemptTimeoutMs ?? 0);
   }
 
   listen(channel: string, handler: MessageHandler, onChange?: (listening: boolean) => void): BusSubscription {

@@ -91,8 +91,12 @@ export class RedisEntryStore implements EntryStore {
     return written === 1;
   }
 
-  async claimFence(fenceKey: string, expected: string, holdMs: number): Promise<string | null> {
-    return (await this.connection.run<string | null>(fenceClaimScript, [fenceKey], [expected, holdMs])) ?? null;
+  async claimFence(fenceKey: string, holdMs: number): Promise<string> {
+    return (await this.connection.run<string>(fenceClaimScript, [fenceKey], ['', holdMs]))!;
+  }
+
+  async holdFence(fenceKey: string, fence: string, holdMs: number): Promise<boolean> {
+    return (await this.connection.run<string | null>(fenceClaimScript, [fenceKey], [fence, holdMs])) !== null;
   }
 
   async delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number> {

@@ -235,6 +235,36 @@ describe('consumeAll round trips (guarantee 10)', () => {
     await client.quit();
   });
 
+  it('standalone: more policies than one script takes are checked 8 at a time, refunded on refusal', async () => {
+    const { client, sent } = countingClient(testRedisUrl());
+    const store = new RedisStore(RedisConnection.from(client, { commandTimeoutMs: 2_000 }));
+    const limiter = limiterOn(store.rateLimits);
+    try {
+      const checksOf = (prefix: string) =>
+        Array.from({ length: 10 }, (_, i) => ({
+          subject: `${prefix}:${i}`,
+          rule: { limit: i === 9 ? 5 : 3 + i, window: HOUR, algorithm: ALGORITHMS[i % 4]! },
+        }));
+      for (const prefix of ['warm', 'many']) {
+        await limiter.consume(`${prefix}:9`, checksOf(prefix)[9]!.rule, { cost: 5 }); // the last policy is spent
+      }
+      await limiter.consumeAll(checksOf('warm')); // loads the scripts
+      const checks = checksOf('many');
+      sent.length = 0;
+      const refused = await limiter.consumeAll(checks);
+      // The first eight (the least headroom) admit and are refunded when the last two refuse.
+      expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+      expect(refused.allowed).toBe(false);
+      expect(refused.results.map((result) => result.allowed)).toEqual([...Array<boolean>(9).fill(true), false]);
+      for (const [i, check] of checks.slice(0, 9).entries()) {
+        expect([i, (await limiter.consume(check.subject, check.rule)).remaining]).toEqual([i, check.rule.limit - 1]);
+      }
+    } finally {
+      await store.close();
+      await client.quit();
+    }
+  });
+
   it('cluster: checks given one slot are one script per request, exact under concurrency', async () => {
     const { limiters, namespace, close } = instances('cluster', 3);
     const cluster = new Cluster(testClusterNodes());

@@ -80,27 +80,31 @@ export function entryStoreContract(getStore: () => Store): void {
     ).toBe(true);
   });
 
-  it('claims a fence for a load: made when absent, kept alive, refused once it moved or lapsed', async () => {
+  it('claims a fence for a load: made when absent, held while current, refused once it moved or lapsed', async () => {
     const store = getStore();
     const k = keys.entry('claimed');
-    const claimed = await store.entries.claimFence(k.fence, '', 300);
+    const claimed = await store.entries.claimFence(k.fence, 300);
     expect(claimed).toEqual(expect.any(String));
     expect(claimed).not.toBe('');
     expect((await store.entries.read({ keys: k, tagKeys: [] })).fence).toBe(claimed);
-    expect(await store.entries.claimFence(k.fence, '', 300)).toBeNull(); // no longer absent
-    expect(await store.entries.claimFence(k.fence, claimed!, 5_000)).toBe(claimed); // kept alive, never shortened
+    expect(await store.entries.claimFence(k.fence, 300)).toBe(claimed); // a second load shares it
+    expect(await store.entries.holdFence(k.fence, claimed, 5_000)).toBe(true);
     expect(await store.entries.pttl(k.fence)).toBeGreaterThan(4_000);
-    expect(await store.entries.claimFence(k.fence, claimed!, 100)).toBe(claimed);
+    expect(await store.entries.holdFence(k.fence, claimed, 100)).toBe(true); // never shortened
     expect(await store.entries.pttl(k.fence)).toBeGreaterThan(4_000);
     await store.entries.delete([k], 60_000);
-    expect(await store.entries.claimFence(k.fence, claimed!, 300)).toBeNull(); // moved
-    // a claim that lapsed is never "unchanged": a load presenting it is dropped
+    expect(await store.entries.holdFence(k.fence, claimed, 300)).toBe(false); // moved
+    const moved = await store.entries.claimFence(k.fence, 300);
+    expect(moved).not.toBe(claimed); // the delete's fence, kept
+    expect(await store.entries.pttl(k.fence)).toBeGreaterThan(50_000);
+    // a claim that lapsed is never "unchanged": a load presenting it is dropped, even once a new one is made
     const short = keys.entry('lapsing');
-    const lapsing = await store.entries.claimFence(short.fence, '', 50);
+    const lapsing = await store.entries.claimFence(short.fence, 50);
     await sleep(120);
-    expect(await store.entries.claimFence(short.fence, lapsing!, 300)).toBeNull();
+    expect(await store.entries.holdFence(short.fence, lapsing, 300)).toBe(false);
+    expect(await store.entries.claimFence(short.fence, 300)).not.toBe(lapsing);
     const write = { keys: short, body, ...baseWrite, mode: 'load' as const, leaseToken: '' };
-    expect(await store.entries.write({ ...write, expectedFence: lapsing! })).toBe(false);
+    expect(await store.entries.write({ ...write, expectedFence: lapsing })).toBe(false);
   });
 
   it('gives every fence move a new version, even back to back', async () => {

@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
-import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
+import {
+  createCache,
+  createLockManager,
+  RedisConnection,
+  RedisStore,
+  type Cache,
+  type LockManager,
+} from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
@@ -152,4 +159,41 @@ describe('message bus after a refused SUBSCRIBE', () => {
     expect(logger.lines.filter((line) => line.includes('message bus down'))).toHaveLength(2);
     expect(logger.lines.filter((line) => line.includes('message bus listening again'))).toHaveLength(2);
   }, 90_000);
+
+  it('a failed subscribe leaves no handler behind, and a later one succeeds', async () => {
+    const store = new RedisStore(RedisConnection.from(redis.url, { commandTimeoutMs: 1_000 }), {
+      logger: recordingLogger(),
+    });
+    try {
+      await store.ready(10_000);
+      const channel = `${uniqueNamespace('bus')}:c`;
+      let stale = 0;
+      await refuseNewConnections();
+      try {
+        for (let i = 0; i < 3; i++) await expect(store.bus.subscribe(channel, () => stale++)).rejects.toThrow();
+      } finally {
+        await acceptConnections();
+      }
+      let delivered = 0;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const subscribed = await store.bus
+          .subscribe(channel, () => delivered++)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (subscribed) break;
+        if (Date.now() > deadline) throw new Error('never subscribed again');
+        await sleep(100);
+      }
+      await store.bus.publish(channel, 'hello');
+      const until = Date.now() + 5_000;
+      while (delivered === 0 && Date.now() < until) await sleep(10);
+      await sleep(100);
+      expect({ delivered, stale }).toEqual({ delivered: 1, stale: 0 });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

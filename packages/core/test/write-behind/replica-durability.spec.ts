@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createWriteBehind, WriteBehindNotReplicatedError, type WriteBehind } from '@cachet/core';
-import { startRedisSentinel, testRedisUrl } from '@cachet/testing';
+import { startRedisSentinel, testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { uniqueNamespace } from '../support/stores.js';
 
@@ -27,23 +27,27 @@ async function streamedKeys(node: Redis, namespace: string): Promise<Set<string>
 }
 
 describe("write-behind durability: 'replica'", () => {
-  it('rejects with a typed error when no replica confirms in time, and keeps the entry queued', async () => {
-    const wb = createWriteBehind({
-      redis: testRedisUrl(), // a lone server: no replica will ever confirm
-      namespace: uniqueNamespace('dur'),
-      logger: recordingLogger(),
-      durability: 'replica',
-      replicaTimeout: '100ms',
-    });
-    try {
-      const failure = await wb.append('users', { key: 'user:1', args: [1] }).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(WriteBehindNotReplicatedError);
-      expect(failure).toMatchObject({ code: 'E_WRITE_BEHIND_NOT_REPLICATED', queue: 'users', timeoutMs: 100 });
-      expect((await wb.stats('users')).depth).toBe(1);
-    } finally {
-      await wb.close({ timeoutMs: 0 });
-    }
-  });
+  it.each(['redis', 'cluster'])(
+    'rejects with a typed error when no replica confirms in time, and keeps the entry queued (%s)',
+    async (kind) => {
+      const wb = createWriteBehind({
+        // Servers without replicas: none will ever confirm.
+        redis: kind === 'redis' ? testRedisUrl() : { cluster: testClusterNodes() },
+        namespace: uniqueNamespace('dur'),
+        logger: recordingLogger(),
+        durability: 'replica',
+        replicaTimeout: '100ms',
+      });
+      try {
+        const failure = await wb.append('users', { key: 'user:1', args: [1] }).catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(WriteBehindNotReplicatedError);
+        expect(failure).toMatchObject({ code: 'E_WRITE_BEHIND_NOT_REPLICATED', queue: 'users', timeoutMs: 100 });
+        expect((await wb.stats('users')).depth).toBe(1);
+      } finally {
+        await wb.close({ timeoutMs: 0 });
+      }
+    },
+  );
 
   it(`loses no acknowledged write when the master is killed right after the acknowledgements (${TRIALS} trials)`, async () => {
     const lost: number[] = [];

@@ -102,7 +102,8 @@ export class WriteBehindExplorer implements OnModuleInit {
         throw new CacheBindingError(
           other.binding.displayName,
           `@WriteBehind queue "${queue}" has other options on ${first.binding.displayName}; ` +
-            'batch, coalesce, maxAttempts, backoff, maxPending, onFull, fullWait and visibilityTimeout belong to the queue: give them once, the same everywhere.',
+            'batch, coalesce, maxAttempts, backoff, maxPending, onFull, fullWait, visibilityTimeout, durability and ' +
+            'replicaTimeout belong to the queue: give them once, the same everywhere.',
         );
       }
     }
@@ -128,6 +129,8 @@ export class WriteBehindExplorer implements OnModuleInit {
       onFull: resolved.onFull,
       fullWait: resolved.fullWaitMs,
       visibilityTimeout: resolved.visibilityTimeoutMs,
+      durability: resolved.durability,
+      replicaTimeout: resolved.replicaTimeoutMs,
     });
   }
 

@@ -35,6 +35,8 @@ const OPTION_NAMES = [
   'onFull',
   'fullWait',
   'visibilityTimeout',
+  'durability',
+  'replicaTimeout',
 ] as const;
 
 /**

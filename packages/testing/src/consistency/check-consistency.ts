@@ -53,6 +53,8 @@ export interface CheckConsistencyOptions {
   cache?: Omit<CacheOptions, 'redis' | 'store' | 'namespace'>;
   /** Run only the history with this seed (as printed with a violation), in every selected mode. */
   replay?: number;
+  /** With `replay`: run only these ops of the history (as printed with a violation), and those they follow. */
+  replayOps?: number[];
   /** Progress and violations as they are found. */
   log?: (line: string) => void;
 }
@@ -206,6 +208,7 @@ async function runMode(
       let spec: HistorySpec | undefined;
       try {
         spec = generateHistory(specSeed, generate);
+        if (options.replay !== undefined && options.replayOps) spec = onlyOps(spec, options.replayOps);
         const run = await runHistory(spec, {
           cell,
           slot,
@@ -287,5 +290,21 @@ function checkerError(mode: string, seed: number, error: unknown): Violation {
     profile: 'default',
     message: `the checker failed: ${(error as Error)?.stack ?? String(error)}`,
     history: [],
+    ops: [],
   };
+}
+
+/** The history cut down to `ids` and the ops they follow (transitively), keeping every op's id and schedule. */
+function onlyOps(spec: HistorySpec, ids: readonly number[]): HistorySpec {
+  const keep = new Set(ids);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const op of spec.ops) {
+      if (keep.has(op.id) && op.after !== undefined && !keep.has(op.after)) {
+        keep.add(op.after);
+        changed = true;
+      }
+    }
+  }
+  return { ...spec, ops: spec.ops.filter((op) => keep.has(op.id)) };
 }

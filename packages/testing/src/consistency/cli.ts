@@ -14,6 +14,7 @@ const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
   --faults LIST      on,off (default both)
   --concurrency N    histories side by side per cell (default 32 here)
   --replay SEED      run only the history with this seed, in every selected mode
+  --replay-ops LIST  with --replay: only these ops (ids as printed), and the ops they follow
   --redis HOST:PORT  check against this server instead of a throwaway one
   --cluster LIST     HOST:PORT,... of a Cluster to check against
   --json FILE        also write the whole report (every violation) as JSON
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     concurrency: { type: 'string' },
     replay: { type: 'string' },
+    'replay-ops': { type: 'string' },
     redis: { type: 'string' },
     cluster: { type: 'string' },
     json: { type: 'string' },
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
     faults: switches(values.faults),
     concurrency: number(values.concurrency) ?? 32,
     replay: number(values.replay),
+    replayOps: values['replay-ops']?.split(',').map((id) => number(id.trim())!),
     redis:
       values.redis || values.cluster
         ? {

@@ -192,7 +192,7 @@ export class ConsistencyCell {
       l1: this.mode.l1 ? (this.settings.cache.l1 ?? { ttl: '2s' }) : false,
       namespace: this.namespace,
     };
-    const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 });
+    const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 }, { logger: quietLogger });
     const checked: CheckedInstance = {
       index,
       profile,

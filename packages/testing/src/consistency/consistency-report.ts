@@ -90,9 +90,12 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
       `${report.violations.length} violations in ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
   for (const mode of report.modes) {
+    const lags = [...mode.busLags].sort((a, b) => a - b);
+    const p = (q: number): string => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]!.toFixed(1);
     lines.push(
       `  ${mode.mode}: ${mode.histories} histories, ${mode.operations} ops, ${mode.violations.length} violations` +
-        (mode.faults ? `, ${mode.faultsInjected} faults injected` : ''),
+        (mode.faults ? `, ${mode.faultsInjected} faults injected` : '') +
+        (lags.length > 0 ? `; bus lag p50 ${p(0.5)} ms, p99 ${p(0.99)} ms` : ''),
     );
   }
   const lag = report.busLag;
@@ -121,7 +124,9 @@ export function formatViolation(violation: Violation): string[] {
   const [topology, l1, faults] = violation.mode.split(' ');
   const replay =
     `checkConsistency({ replay: ${violation.historySeed}, topology: '${topology}', ` +
-    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'} })`;
+    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'}` +
+    (violation.ops.length > 0 ? `, replayOps: [${violation.ops.join(', ')}]` : '') +
+    ' })';
   return [
     `[${violation.kind}] ${violation.mode}, history seed ${violation.historySeed}` +
       (violation.profile === 'short-fence' ? ' (short write fence: maxTtl 1s, lock.ttl 100ms)' : ''),

@@ -57,16 +57,22 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       key,
       message,
       history: formatHistory(run, ops, settings.faultWindows),
+      ops: ops.map((op) => op.spec.id).sort((a, b) => a - b),
     });
   };
-  const relevant = (key: string): OpRecord[] =>
-    run.records.filter(
+  // The calls that can bear on a key: its own, those of keys sharing its tag (they keep the tag state alive),
+  // tag invalidations of that tag, and clears.
+  const relevant = (key: string): OpRecord[] => {
+    const tag = run.spec.keys.find((k) => k.key === key)?.tag;
+    const sameTag = new Set(run.spec.keys.filter((k) => k.tag === tag).map((k) => k.key));
+    return run.records.filter(
       (record) =>
         record.spec.key === key ||
         record.spec.kind === 'clear' ||
-        (record.spec.kind === 'invalidateTags' &&
-          run.spec.keys.some((k) => k.key === key && k.tag === record.spec.tag)),
+        (record.spec.kind === 'invalidateTags' && record.spec.tag === tag) ||
+        (record.spec.key !== undefined && sameTag.has(record.spec.key) && record.spec.kind !== 'get'),
     );
+  };
   const faulted = (instance: number, from: number, to: number): boolean =>
     settings.faults && instance === 0 && settings.faultWindows.some((w) => w.start <= to && w.end >= from);
 
@@ -117,6 +123,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       continue;
     }
     const lag = floor.delivered?.[spec.instance];
+    const late = run.records.find((r) => !r.ok && r.issued?.[key] === record.version);
     violation(
       'stale-read',
       `${spec.kind}#${spec.id}("${actual}") on instance ${spec.instance} started ` +
@@ -127,7 +134,10 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
             ? ' (its bus message never arrived)'
             : ` and ${(record.start - lag).toFixed(1)} ms after the bus delivered it`
           : '') +
-        `, and returned v${record.version}`,
+        `, and returned v${record.version}` +
+        (late
+          ? ` — the version of ${late.spec.kind}#${late.spec.id}, which rejected (${late.error}) yet landed after the newer write`
+          : ''),
       key,
       relevant(key),
     );
@@ -269,14 +279,13 @@ function checkStampede(
     for (let i = 1; i < loads.length; i++) {
       const second = loads[i]!;
       const called = opStart.get(second.op) ?? second.start;
-      const first = loads
-        .slice(0, i)
-        .find(
-          (candidate) =>
-            candidate.end > second.start &&
-            second.start - candidate.start < settings.leaseTtlMs - 20 &&
-            second.start - called < settings.leaseWaitMs - 20,
-        );
+      const first = loads.slice(0, i).find(
+        (candidate) =>
+          candidate.end > second.start &&
+          // The lease may have been taken when the first call read, before its loader started.
+          second.start - (opStart.get(candidate.op) ?? candidate.start) < settings.leaseTtlMs - 20 &&
+          second.start - called < settings.leaseWaitMs - 20,
+      );
       if (!first) continue;
       const from = Math.min(opStart.get(first.op) ?? first.start, called) - 50;
       if (touching.some((m) => m.start <= second.start && m.end >= from)) continue;

@@ -182,6 +182,7 @@ export async function runHistory(spec: HistorySpec, context: RunContext): Promis
         return source.withKeys([op.key!], async () => {
           record.start = performance.now();
           const version = source.issue(op.key!);
+          record.issued = { [op.key!]: version };
           const value = { k: key!, v: version };
           await writeBehind.append(queue, { key: key!, args: [runId, op.key!, version], value });
           appended.set(op.key!, Math.max(appended.get(op.key!) ?? 0, version));
@@ -239,9 +240,12 @@ function readOptions(op: OpSpec, tag: string, maxTtlMs: number): GetOrSetOptions
   };
 }
 
-/** Gives the flushers up to 10 s to persist every appended write; what is missing then counts as lost. */
+/**
+ * Gives the flushers up to 30 s to persist every appended write (a flusher behind a faulty link may need
+ * several visibility timeouts to be replaced); what is missing then counts as lost.
+ */
 async function waitPersisted(source: VersionedSource, appended: Map<string, number>): Promise<void> {
-  const deadline = performance.now() + 10_000;
+  const deadline = performance.now() + 30_000;
   while (performance.now() < deadline) {
     if ([...appended].every(([key, version]) => source.version(key) >= version)) return;
     await sleep(20);

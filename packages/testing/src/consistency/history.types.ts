@@ -63,6 +63,8 @@ export interface OpRecord {
   loaderError?: boolean;
   /** Versions the mutation wrote to the source, per key. */
   wrote?: Record<string, number>;
+  /** Versions it was about to write (set even when the call then rejected). */
+  issued?: Record<string, number>;
   /** The cache may or may not have applied this write (its instance saw a Redis error or an open breaker meanwhile). */
   indeterminate?: boolean;
   /** Per other instance: when the invalidation bus delivered this mutation there. */
@@ -90,6 +92,8 @@ export interface Violation {
   message: string;
   /** The operations that show it, in start order, as replay lines. */
   history: string[];
+  /** Their ids: `checkConsistency({ replay, replayOps })` runs only these (and the ops they follow). */
+  ops: number[];
 }
 
 /** One fault window on instance 0's link. */

@@ -4,10 +4,12 @@ import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /**
- * Guarantee 5 for an expired entry kept for stale-if-error: the refresh is a
- * load like any other and runs once across instances, under the lease.
+ * Guarantee 5 for entries that are still in Redis but may not be served: one
+ * expired and kept for stale-if-error, one whose tag or namespace was
+ * invalidated. Their refresh is a load like any other and runs once across
+ * instances, under the lease.
  */
-describe('stale-if-error keeps the stampede lease', () => {
+describe('a refresh of an entry still in Redis keeps the stampede lease', () => {
   let caches: Cache[];
   beforeAll(() => {
     const namespace = uniqueNamespace('sie');
@@ -53,5 +55,46 @@ describe('stale-if-error keeps the stampede lease', () => {
     expect(calls).toBeLessThanOrEqual(4); // at most once per instance, then each backs off
     // the source is back: the next refresh is not held up by a lease left behind
     expect(await caches[0]!.getOrSet('failing-next', async () => 'fresh', options)).toBe('fresh');
+  });
+
+  it.each(['invalidateTags', 'clear'] as const)(
+    'after %s: 4 instances × 25 callers of the invalidated entry run the loader once',
+    async (change) => {
+      const key = `invalidated:${change}`;
+      const options = { ttl: '1m', tags: [`tag:${key}`] } as const;
+      await caches[0]!.getOrSet(key, async () => 0, options);
+      if (change === 'clear') await caches[0]!.clear();
+      else await caches[0]!.invalidateTags(`tag:${key}`);
+      let loads = 0;
+      const loader = async () => {
+        loads++;
+        await sleep(200);
+        return loads;
+      };
+      const values = await Promise.all(
+        caches.flatMap((cache) => Array.from({ length: 25 }, () => cache.getOrSet(key, loader, options))),
+      );
+      console.log(`refresh after ${change}: ${loads} loads for 4 × 25 callers`);
+      expect(loads).toBe(1);
+      expect(values.every((value) => value === 1)).toBe(true);
+    },
+  );
+
+  it('an expired entry written with a stale window, read by callers without one: the loader runs once', async () => {
+    const key = 'expired:other-options';
+    await caches[0]!.getOrSet(key, async () => 0, { ttl: 100, staleWhileRevalidate: '10s' });
+    await sleep(200);
+    let loads = 0;
+    const loader = async () => {
+      loads++;
+      await sleep(200);
+      return loads;
+    };
+    const values = await Promise.all(
+      caches.flatMap((cache) => Array.from({ length: 25 }, () => cache.getOrSet(key, loader, { ttl: '1m' }))),
+    );
+    console.log(`refresh of a stale entry by callers without a stale window: ${loads} loads for 4 × 25 callers`);
+    expect(loads).toBe(1);
+    expect(values.every((value) => value === 1)).toBe(true);
   });
 });
