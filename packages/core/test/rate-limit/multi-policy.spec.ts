@@ -179,20 +179,23 @@ describe('consumeAll: costs, checks and the short-circuit', () => {
   it('refuses a request naming one counter twice, or none', async () => {
     const { limiters, close } = instances('memory', 1);
     const rule: RateLimitRule = { limit: 5, window: HOUR };
-    await expect(
-      limiters[0]!.consumeAll([
+    try {
+      await expect(
+        limiters[0]!.consumeAll([
+          { subject: 'same', rule },
+          { subject: 'same', rule },
+        ]),
+      ).rejects.toThrow(/distinct subjects/);
+      await expect(limiters[0]!.consumeAll([])).rejects.toThrow(/non-empty/);
+      // One subject under two algorithms is two counters.
+      const both = await limiters[0]!.consumeAll([
         { subject: 'same', rule },
-        { subject: 'same', rule },
-      ]),
-    ).rejects.toThrow(/distinct subjects/);
-    await expect(limiters[0]!.consumeAll([])).rejects.toThrow(/non-empty/);
-    // One subject under two algorithms is two counters.
-    const both = await limiters[0]!.consumeAll([
-      { subject: 'same', rule },
-      { subject: 'same', rule: { ...rule, algorithm: 'fixed-window' } },
-    ]);
-    expect(both.allowed).toBe(true);
-    await close();
+        { subject: 'same', rule: { ...rule, algorithm: 'fixed-window' } },
+      ]);
+      expect(both.allowed).toBe(true);
+    } finally {
+      await close();
+    }
   });
 
   it('a subject known to be over its limit refuses the whole request from memory; the others are left unchecked', async () => {
@@ -221,18 +224,21 @@ describe('consumeAll round trips (guarantee 10)', () => {
     const { client, sent } = countingClient(testRedisUrl());
     const store = new RedisStore(RedisConnection.from(client, { commandTimeoutMs: 2_000 }));
     const limiter = limiterOn(store.rateLimits);
-    const checks = ALGORITHMS.map((algorithm) => ({
-      subject: `rt:${algorithm}`,
-      rule: { limit: 3, window: HOUR, algorithm },
-    }));
-    await limiter.consumeAll(checks); // loads the script (EVAL once)
-    sent.length = 0;
-    const results = [];
-    for (let i = 0; i < 5; i++) results.push(await limiter.consumeAll(checks));
-    expect(results.map((result) => result.allowed)).toEqual([true, true, false, false, false]);
-    expect(sent).toEqual(Array(5).fill('evalsha'));
-    await store.close();
-    await client.quit();
+    try {
+      const checks = ALGORITHMS.map((algorithm) => ({
+        subject: `rt:${algorithm}`,
+        rule: { limit: 3, window: HOUR, algorithm },
+      }));
+      await limiter.consumeAll(checks); // loads the script (EVAL once)
+      sent.length = 0;
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push(await limiter.consumeAll(checks));
+      expect(results.map((result) => result.allowed)).toEqual([true, true, false, false, false]);
+      expect(sent).toEqual(Array(5).fill('evalsha'));
+    } finally {
+      await store.close();
+      await client.quit();
+    }
   });
 
   it('standalone: more policies than one script takes are checked 8 at a time, refunded on refusal', async () => {
