@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { INestApplication } from '@nestjs/common';
+import { CacheMetricsModule, CacheModule } from '@cachet/nestjs';
 import { startRedis, RedisServerHandle } from '@cachet/testing';
 import {
   Cache,
@@ -88,6 +89,25 @@ describe('AppController (e2e)', () => {
     expect(await cache.wrap('answer', () => 42)).toBe(42);
     expect(await cache.get('answer')).toBe(42);
     await moduleRef.close();
+  });
+
+  it('CacheMetricsModule serves Prometheus figures under Jest in CommonJS', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.forRoot({ store: 'memory', namespace: 'metrics' }),
+        CacheMetricsModule.forRoot(),
+      ],
+    }).compile();
+    const metricsApp = moduleRef.createNestApplication();
+    await metricsApp.init();
+    try {
+      const scrape = await request(metricsApp.getHttpServer())
+        .get('/metrics')
+        .expect(200);
+      expect(scrape.text).toContain('cachet_');
+    } finally {
+      await metricsApp.close();
+    }
   });
 
   afterEach(async () => {

@@ -101,6 +101,7 @@ export { MemoryQueueStore } from './store/memory-queue.store.js';
 
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
+export { NodeBreakers, type BreakerRouter, type NodeBreakersOptions } from './resilience/node-breakers.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
 export {
   CacheEvents,

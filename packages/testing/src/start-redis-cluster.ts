@@ -14,6 +14,11 @@ export interface StartRedisClusterOptions {
    * and its replica takes over. Default 2000; about 1000 makes failover tests quick.
    */
   nodeTimeoutMs?: number;
+  /**
+   * `cluster-require-full-coverage` (default true, as in Redis): while any slot's master is down, every node
+   * answers CLUSTERDOWN for every key. False keeps the other masters serving their own slots.
+   */
+  requireFullCoverage?: boolean;
 }
 
 export interface ClusterNodeHandle {
@@ -68,6 +73,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   const binary = resolveRedisBinary(options.binary);
   const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
   args.push('--cluster-node-timeout', String(nodeTimeoutMs));
+  args.push('--cluster-require-full-coverage', options.requireFullCoverage === false ? 'no' : 'yes');
   const total = masters * (1 + replicas);
   const spawned: SpawnedRedis[] = [];
   try {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BreakerOpenError, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { BreakerOpenError } from '../resilience/circuit-breaker.js';
+import { NodeBreakers } from '../resilience/node-breakers.js';
 import { SingleFlight } from '../stampede/single-flight.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
 import { KeySpace } from '../store/key-space.js';
@@ -22,12 +23,12 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * What every namespace view of one cache shares: the store and its breaker,
+ * What every namespace view of one cache shares: the store and its breakers (one per Cluster node),
  * codec, counters, in-process single-flight and lease waiters. Owned by the
  * `createCache` call that made it — never global.
  */
 export class CacheEngine {
-  readonly breaker: CircuitBreaker;
+  readonly breakers: NodeBreakers;
   readonly codec: ValueCodec;
   readonly counters: CacheCounters;
   readonly singleFlight = new SingleFlight();
@@ -52,13 +53,17 @@ export class CacheEngine {
         options.logger.warn(`a cache event listener threw: ${(error as Error)?.message ?? error}`),
       ),
     );
-    this.breaker = new CircuitBreaker({
-      threshold: options.breakerThreshold,
-      resetMs: options.breakerResetMs,
-      logger: options.logger,
-      name: `cache "${options.namespace}"`,
-      onStateChange: (previous, state) => this.counters.breakerChanged(options.namespace, previous, state),
-    });
+    this.breakers = new NodeBreakers(
+      {
+        threshold: options.breakerThreshold,
+        resetMs: options.breakerResetMs,
+        logger: options.logger,
+        name: `cache "${options.namespace}"`,
+        onStateChange: (previous, state, node) =>
+          this.counters.breakerChanged(options.namespace, previous, state, node),
+      },
+      store.router,
+    );
     if (options.l1) {
       this.l1 = new L1Tier(options.l1);
       this.invalidationBus = new InvalidationBus(store.bus, this.l1, options.logger);
@@ -133,9 +138,12 @@ export class CacheEngine {
     this.invalidationBus.publish(namespace, message);
   }
 
-  /** False while the breaker is open: callers then skip Redis without even trying. */
-  available(): boolean {
-    return this.breaker.state !== 'open';
+  /**
+   * False while the breaker is open (on Cluster: the breaker of the node serving `routeKey`, a Redis key):
+   * callers then skip Redis without even trying.
+   */
+  available(routeKey?: string): boolean {
+    return this.breakers.allows(routeKey);
   }
 
   /**
@@ -144,9 +152,9 @@ export class CacheEngine {
    * A client that is not connected gets at most one command timeout to
    * become ready (first connection, reconnect), never longer.
    */
-  async guard<T>(namespace: string, operation: () => Promise<T>): Promise<T> {
+  async guard<T>(namespace: string, operation: () => Promise<T>, routeKey?: string): Promise<T> {
     try {
-      return await this.breaker.run(async () => {
+      return await this.breakers.run(routeKey, async () => {
         if (!this.store.isReady()) await this.store.ready(this.options.commandTimeoutMs);
         return operation();
       });

@@ -57,11 +57,14 @@ export class NamespacedCache implements Cache {
       this.engine.counters.increment(this.namespace, 'hits');
       return local.value as T;
     }
-    if (!this.engine.available()) return this.unavailable(undefined);
+    const route = this.keySpace.entry(key).entry;
+    if (!this.engine.available(route)) return this.unavailable(undefined);
     const generation = this.engine.l1Generation(this.namespace);
     try {
-      const outcome = await this.engine.guard(this.namespace, () =>
-        readEntry(this.engine, this.keySpace, key, tags, { peekFirst: true }),
+      const outcome = await this.engine.guard(
+        this.namespace,
+        () => readEntry(this.engine, this.keySpace, key, tags, { peekFirst: true }),
+        route,
       );
       this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');
       this.engine.l1Fill(this.namespace, outcome, options.l1, generation);
@@ -76,9 +79,14 @@ export class NamespacedCache implements Cache {
     assertEntryOptions(options, `set("${key}")`);
     (options.tags ?? []).forEach(assertValidTag);
     this.engine.codec.encode(key, value); // a SerializationError surfaces even when Redis is away
-    if (!this.engine.available()) return this.unavailable(undefined);
+    const route = this.keySpace.entry(key).entry;
+    if (!this.engine.available(route)) return this.unavailable(undefined);
     try {
-      await this.engine.guard(this.namespace, () => this.writer.write(key, value, { ...options, cacheNull: true }));
+      await this.engine.guard(
+        this.namespace,
+        () => this.writer.write(key, value, { ...options, cacheNull: true }),
+        route,
+      );
       this.engine.changed(this.namespace, { op: 'set', keys: [key] });
     } catch (error) {
       return this.unavailable(undefined, error);
@@ -103,11 +111,14 @@ export class NamespacedCache implements Cache {
   async delete(...keys: string[]): Promise<void> {
     keys.forEach((key) => assertValidKey(key));
     if (keys.length === 0) return;
-    await this.engine.guard(this.namespace, () =>
-      this.engine.store.entries.delete(
-        keys.map((key) => this.keySpace.entry(key)),
-        this.engine.options.fenceTtlMs,
-      ),
+    await this.engine.guard(
+      this.namespace,
+      () =>
+        this.engine.store.entries.delete(
+          keys.map((key) => this.keySpace.entry(key)),
+          this.engine.options.fenceTtlMs,
+        ),
+      this.keySpace.entry(keys[0]!).entry,
     );
     this.engine.changed(this.namespace, { op: 'delete', keys });
   }
@@ -115,11 +126,14 @@ export class NamespacedCache implements Cache {
   async invalidateTags(...tags: string[]): Promise<void> {
     tags.forEach(assertValidTag);
     if (tags.length === 0) return;
-    await this.engine.guard(this.namespace, () =>
-      this.engine.store.entries.bumpTags(
-        tags.map((tag) => this.keySpace.tag(tag)),
-        this.writer.tagTtlMs(),
-      ),
+    await this.engine.guard(
+      this.namespace,
+      () =>
+        this.engine.store.entries.bumpTags(
+          tags.map((tag) => this.keySpace.tag(tag)),
+          this.writer.tagTtlMs(),
+        ),
+      this.keySpace.tag(tags[0]!),
     );
     this.engine.counters.increment(this.namespace, 'tagInvalidations', tags.length, { tags });
     this.engine.changed(this.namespace, { op: 'tags', tags });
@@ -127,8 +141,10 @@ export class NamespacedCache implements Cache {
 
   async clear(namespace = this.namespace): Promise<void> {
     const target = this.engine.keySpace(namespace);
-    await this.engine.guard(this.namespace, () =>
-      this.engine.store.entries.bumpTags([target.generation], this.writer.tagTtlMs()),
+    await this.engine.guard(
+      this.namespace,
+      () => this.engine.store.entries.bumpTags([target.generation], this.writer.tagTtlMs()),
+      target.generation,
     );
     this.engine.changed(namespace, { op: 'clear' });
   }
@@ -162,8 +178,9 @@ export class NamespacedCache implements Cache {
   stats(): CacheStats {
     return this.engine.counters.snapshot(
       this.namespace,
-      this.engine.breaker.state,
+      this.engine.breakers.state,
       this.engine.invalidationBus?.lastLagMs ?? 0,
+      this.engine.breakers.nodeStates(),
     );
   }
 

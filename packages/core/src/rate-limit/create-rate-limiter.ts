@@ -54,6 +54,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): OwnedRateLi
     failOpen: options.failOpen ?? true,
     overLimitCacheSize,
     breaker: { threshold, resetMs: toMs(options.breaker?.resetAfter ?? '5s', 'breaker.resetAfter') },
+    router: store.router,
     logger: options.logger ?? consoleLogger,
     isReady: () => store.isReady(),
     ready: (timeoutMs) => store.ready(timeoutMs),

@@ -1,4 +1,5 @@
-import { BreakerOpenError, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { BreakerOpenError } from '../resilience/circuit-breaker.js';
+import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
 import {
   CacheConfigError,
   CacheKeyError,
@@ -28,6 +29,8 @@ export interface RateLimiterConfig {
   /** Subjects remembered as over their limit (0 disables the short-circuit). */
   overLimitCacheSize: number;
   breaker: { threshold: number; resetMs: number };
+  /** On Redis Cluster: the store's router, so a dead master's breaker skips only the subjects it serves. */
+  router?: BreakerRouter;
   logger: CacheLogger;
   /** True when the store can take commands now; otherwise it gets `readyTimeoutMs` to become ready. */
   isReady?: () => boolean;
@@ -65,18 +68,21 @@ export class RateLimiter {
   private readonly keySpace: KeySpace;
   private readonly overLimit: OverLimitCache;
   private readonly insurance = new MemoryRateLimitStore();
-  private readonly breaker: CircuitBreaker;
+  private readonly breakers: NodeBreakers;
   private readonly counters: RateLimiterStats = { storeChecks: 0, shortCircuited: 0, insured: 0, storeErrors: 0 };
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
     this.overLimit = new OverLimitCache(config.overLimitCacheSize);
-    this.breaker = new CircuitBreaker({
-      threshold: config.breaker.threshold,
-      resetMs: config.breaker.resetMs,
-      logger: config.logger,
-      name: `rate limiter "${config.namespace}"`,
-    });
+    this.breakers = new NodeBreakers(
+      {
+        threshold: config.breaker.threshold,
+        resetMs: config.breaker.resetMs,
+        logger: config.logger,
+        name: `rate limiter "${config.namespace}"`,
+      },
+      config.router,
+    );
   }
 
   get failOpen(): boolean {
@@ -127,19 +133,22 @@ export class RateLimiter {
       requests.push({ keys, algorithm, limit, windowMs, cost, blockMs, burst });
     }
 
-    for (let i = 0; i < requests.length; i++) {
-      const known = this.overLimit.check(requests[i]!.keys.state, requests[i]!.cost);
-      if (!known) continue;
+    const known = requests.map(({ keys, cost }) => this.overLimit.check(keys.state, cost));
+    if (known.some((refusal) => refusal !== undefined)) {
       this.counters.shortCircuited++;
-      const results = rules.map((rule) => unchecked(rule));
-      results[i] = { allowed: false, limit: rules[i]!.limit, ...known, source: 'short-circuit' };
-      return { allowed: false, results, retryAfterMs: known.retryAfterMs };
+      const results = rules.map((rule, i): RateLimitResult => {
+        const refusal = known[i];
+        return refusal ? { allowed: false, limit: rule.limit, ...refusal, source: 'short-circuit' } : unchecked(rule);
+      });
+      const retryAfterMs = Math.max(...known.map((refusal) => refusal?.retryAfterMs ?? 0));
+      return { allowed: false, results, retryAfterMs };
     }
 
     let verdict: RateLimitBatchVerdict;
     let source: 'store' | 'insurance' = 'store';
     try {
-      verdict = await this.breaker.run(async () => {
+      // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
+      verdict = await this.breakers.run(requests[0]!.keys.state, async () => {
         if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
         return consumeBatch(this.config.store, requests);
       });

@@ -67,6 +67,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** An open breaker lets its probe through now rather than after `resetMs` (the topology changed). */
+  probeNow(): void {
+    if (this.current === 'open') this.openedAt = Date.now() - this.options.resetMs;
+  }
+
   success(): void {
     this.failures = 0;
     this.probing = false;

@@ -21,10 +21,10 @@ const MAX_ROUNDS = 3;
  * background under the same lease; stale-if-error serves the old value when
  * the loader fails, and takes the lease like any refresh.
  *
- * Every result a flight shares is vouched for by a read sent after the
- * callers that receive it started (see SingleFlight), so a call that starts
- * after a change resolved — here or on another instance — never gets the
- * value from before it.
+ * Every result a flight shares comes from a read sent, or a loader started,
+ * after the callers that receive it started (see SingleFlight), so a call
+ * that starts after a change resolved — here or on another instance — never
+ * gets the value from before it.
  */
 export class LoadCoordinator {
   private readonly writer: EntryWriter;
@@ -56,18 +56,21 @@ export class LoadCoordinator {
     const namespace = this.keySpace.namespace;
     const locking = plan.options.lock !== false;
     const token = this.engine.leaseToken();
-    if (!engine.available()) return this.withoutStore(plan, control);
+    if (!engine.available(this.route(plan.key))) return this.withoutStore(plan, control);
     const generation = engine.l1Generation(namespace);
     const vouched = control.validating();
     let outcome: ReadOutcome;
     try {
-      outcome = await engine.guard(namespace, () =>
-        readEntry(engine, this.keySpace, plan.key, plan.tags, {
-          peekFirst: plan.peekFirst,
-          // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
-          // come from another caller of the key, and a refresh is a load like any other.
-          lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
-        }),
+      outcome = await engine.guard(
+        namespace,
+        () =>
+          readEntry(engine, this.keySpace, plan.key, plan.tags, {
+            peekFirst: plan.peekFirst,
+            // A stale entry is refreshed under the lease whatever this call's own options: the stale window may
+            // come from another caller of the key, and a refresh is a load like any other.
+            lease: locking ? { token, ttlMs: plan.leaseTtlMs, whenStale: true } : undefined,
+          }),
+        this.route(plan.key),
       );
     } catch (error) {
       return this.withoutStore(plan, control, error);
@@ -145,10 +148,13 @@ export class LoadCoordinator {
       try {
         // Re-check after registering: a value that landed since the first read is seen here, and any later one wakes us.
         vouched = control.validating();
-        outcome = await engine.guard(namespace, () =>
-          readEntry(engine, this.keySpace, plan.key, plan.tags, {
-            lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
-          }),
+        outcome = await engine.guard(
+          namespace,
+          () =>
+            readEntry(engine, this.keySpace, plan.key, plan.tags, {
+              lease: { token, ttlMs: plan.leaseTtlMs, whenStale: true },
+            }),
+          this.route(plan.key),
         );
         if (outcome.state === 'fresh') {
           return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
@@ -192,7 +198,8 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
+    const lease = leaseToken ? { token: leaseToken, ttlMs: plan.leaseTtlMs } : undefined;
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs, lease);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();
@@ -294,8 +301,10 @@ export class LoadCoordinator {
       let token = heldToken;
       if (!token && plan.options.lock !== false) {
         token = this.engine.leaseToken();
-        const state = await engine.guard(namespace, () =>
-          engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+        const state = await engine.guard(
+          namespace,
+          () => engine.store.entries.acquireLease(outcome.keys.lease, token!, plan.leaseTtlMs),
+          outcome.keys.lease,
         );
         if (state !== 0) return { result: undefined, validatedAt: SHARED }; // another instance is refreshing it
       }
@@ -311,6 +320,11 @@ export class LoadCoordinator {
           `cache "${namespace}": background refresh of "${plan.key}" failed: ${(error as Error).message}`,
         ),
       );
+  }
+
+  /** The Redis key whose node serves `key`'s calls (its breaker guards them). */
+  private route(key: string): string {
+    return this.keySpace.entry(key).entry;
   }
 
   private flightKey(key: string): string {

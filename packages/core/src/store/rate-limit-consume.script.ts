@@ -4,6 +4,7 @@ import type {
   RateLimitConsumeRequest,
   RateLimitOutcome,
 } from './rate-limit.store.js';
+import { LUA_BLOCK_STEP } from './rate-limit-block.script.js';
 import { LUA_FIXED_WINDOW_STEP } from './rate-limit-fixed-window.script.js';
 import { LUA_NOW_US } from './rate-limit-prelude.script.js';
 import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
@@ -40,7 +41,7 @@ export const RATE_LIMIT_ARGS_PER_POLICY = 6;
  * (nothing taken unless every policy admitted) and the receipt (0 unless
  * admitted) is what a refund needs.
  */
-const LUA = `${LUA_NOW_US}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
+const LUA = `${LUA_NOW_US}${LUA_BLOCK_STEP}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
 local steps = { fixedWindow, slidingWindow, slidingLog, tokenBucket }
 local n = #KEYS / 2
 local decisions = {}
@@ -52,9 +53,9 @@ for i = 1, n do
     cost = tonumber(ARGV[a + 4]), blockMs = tonumber(ARGV[a + 5]), burst = tonumber(ARGV[a + 6]),
   }
   local d
-  local blockedFor = redis.call('PTTL', KEYS[2 * i])
-  if blockedFor > 0 then
-    d = { ok = false, blocked = true, remaining = 0, reset = blockedFor, retry = blockedFor }
+  local blocked = blockedFor(KEYS[2 * i])
+  if blocked > 0 then
+    d = { ok = false, blocked = true, remaining = 0, reset = blocked, retry = blocked }
   else
     d = steps[p.algorithm](KEYS[2 * i - 1], p)
   end
@@ -73,8 +74,7 @@ for i = 1, n do
   else
     retry = d.retry
     if not d.blocked and d.p.blockMs > 0 then
-      retry = math.max(retry, d.p.blockMs)
-      redis.call('SET', KEYS[2 * i], '1', 'PX', retry)
+      retry = startBlock(KEYS[2 * i], d.p.blockMs, retry)
       reset = math.max(reset, retry)
     end
     remaining = math.max(remaining, 0)

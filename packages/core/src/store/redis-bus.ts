@@ -88,7 +88,7 @@ export class RedisBus implements MessageBus {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.connection.client.publish(channel, message);
+    await this.connection.call((client) => client.publish(channel, message));
   }
 
   /** Subscribes every wanted channel not confirmed yet, unless an attempt is running or backing off. */

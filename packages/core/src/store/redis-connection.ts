@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { BreakerRouter } from '../resilience/node-breakers.js';
 import { CacheConfigError } from '../shared/errors.js';
+import { clusterSlot } from './cluster-slot.js';
 
 /** Every way a user can point Cachet at Redis. */
 export type RedisInput =
@@ -38,6 +40,9 @@ export class RedisConnection {
   private readonly defined = new Set<string>();
   private subscriberClient: RedisClient | undefined;
 
+  /** On Cluster: which node serves a key, for per-node circuit breakers. Undefined on a single server. */
+  readonly router: BreakerRouter | undefined;
+
   private constructor(
     client: RedisClient,
     owned: boolean,
@@ -46,6 +51,7 @@ export class RedisConnection {
   ) {
     this.client = client;
     this.owned = owned;
+    this.router = client instanceof Cluster ? new ClusterRouter(client) : undefined;
   }
 
   static from(input: RedisInput, tuning: ConnectionTuning): RedisConnection {
@@ -57,6 +63,33 @@ export class RedisConnection {
     // change); without a listener ioredis would print a stack trace for every reconnect attempt.
     client.on('error', () => undefined);
     return new RedisConnection(client, true, tuning.commandTimeoutMs);
+  }
+
+  /** Sends one command (or a few in parallel) through the client, within the command timeout (see `bounded`). */
+  call<T>(send: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.bounded(() => send(this.client));
+  }
+
+  /**
+   * On Cluster, ioredis's `commandTimeout` does not bound a call: a command waiting in the cluster's own
+   * offline queue (client not ready: connecting, or a cluster that is down) has no timer at all, and an
+   * auto-pipelined command gets a fresh timer on each of its up to 16 redirections through a failover
+   * (seconds in all). So each call gets one deadline here: it waits at most the command timeout, and is not
+   * sent at all when the client did not become ready in that time. A single server needs none: there the
+   * timer covers the offline queue and a call is never redirected.
+   */
+  private bounded<T>(send: () => Promise<T>): Promise<T> {
+    if (!this.isCluster) return send();
+    const timeoutMs = this.commandTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Command timed out: Redis Cluster did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const attempt = this.client.status === 'ready' ? send() : this.ready(timeoutMs).then(send);
+    return Promise.race([attempt, deadline]).finally(() => clearTimeout(timer));
   }
 
   private nextReady: Promise<void> | undefined;
@@ -93,7 +126,7 @@ export class RedisConnection {
     if (keys.length !== script.numberOfKeys) {
       throw new Error(`Script ${script.name} expects ${script.numberOfKeys} keys, got ${keys.length}`);
     }
-    return this.command(script)(...keys, ...args) as Promise<T>;
+    return this.bounded(() => this.command(script)(...keys, ...args) as Promise<T>);
   }
 
   /**
@@ -102,17 +135,17 @@ export class RedisConnection {
    * which here is the key count, so give Cluster a fixed-key variant of the script instead.
    */
   runDynamic<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
-    return this.command(script)(keys.length, ...keys, ...args) as Promise<T>;
+    return this.bounded(() => this.command(script)(keys.length, ...keys, ...args) as Promise<T>);
   }
 
   /** `run` with Buffer replies (binary-safe values). */
   runBuffer<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
-    return this.command(script, 'Buffer')(...keys, ...args) as Promise<T>;
+    return this.bounded(() => this.command(script, 'Buffer')(...keys, ...args) as Promise<T>);
   }
 
   /** `runDynamic` with Buffer replies (binary-safe values). */
   runDynamicBuffer<T>(script: LuaScript, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
-    return this.command(script, 'Buffer')(keys.length, ...keys, ...args) as Promise<T>;
+    return this.bounded(() => this.command(script, 'Buffer')(keys.length, ...keys, ...args) as Promise<T>);
   }
 
   /**
@@ -207,6 +240,55 @@ export class RedisConnection {
     if (this.owned) await quit(this.client);
   }
 }
+
+/** Names the master serving a key from the cluster client's slot table; nothing is sent. */
+class ClusterRouter implements BreakerRouter {
+  private serving: string[] | undefined;
+  private servingAtLastRefresh: string | undefined;
+  private refreshedAt = 0;
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(private readonly cluster: Cluster) {
+    cluster.on('refresh', () => {
+      this.serving = undefined;
+      const now = this.servingNodes().join(',');
+      const before = this.servingAtLastRefresh;
+      this.servingAtLastRefresh = now;
+      if (before !== undefined && before !== now) for (const listener of this.listeners) listener();
+    });
+  }
+
+  onRoutesChanged(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  nodeFor(key: string): string {
+    return this.cluster.slots[clusterSlot(key)]?.[0] ?? 'unrouted';
+  }
+
+  servingNodes(): string[] {
+    if (this.serving === undefined) {
+      const owners = new Set<string>();
+      for (const nodes of this.cluster.slots) if (nodes?.[0]) owners.add(nodes[0]);
+      if (owners.size === 0) return []; // not connected yet: nothing worth caching
+      this.serving = [...owners].sort();
+    }
+    return this.serving;
+  }
+
+  routesMayBeStale(): void {
+    const now = performance.now();
+    if (now - this.refreshedAt < SLOTS_REFRESH_MIN_INTERVAL_MS || this.cluster.status !== 'ready') return;
+    this.refreshedAt = now;
+    this.cluster.refreshSlotsCache(); // one CLUSTER SLOTS; ioredis runs one refresh at a time
+  }
+}
+
+/**
+ * While a node's calls are skipped, the slot table is re-read at most this often: a failover is then
+ * seen within this long of the cluster announcing it, at a cost of a few CLUSTER SLOTS per second.
+ */
+const SLOTS_REFRESH_MIN_INTERVAL_MS = 200;
 
 async function quit(client: RedisClient): Promise<void> {
   try {

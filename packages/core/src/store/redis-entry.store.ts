@@ -50,19 +50,17 @@ export class RedisEntryStore implements EntryStore {
       );
       return toResult(reply, reply.slice(4) as Array<Buffer | null>);
     }
-    const client = this.connection.client;
     const [reply, ...versions] = await Promise.all([
       this.connection.runBuffer<RawReadReply>(entryReadSlotScript, entryKeys, args),
-      ...tagKeys.map((key) => client.getBuffer(key)),
+      ...tagKeys.map((key) => this.connection.call((client) => client.getBuffer(key))),
     ]);
     return toResult(reply, versions);
   }
 
   async peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult> {
-    const client = this.connection.client;
     const values = this.connection.isCluster
-      ? await Promise.all([keys.entry, ...tagKeys].map((key) => client.getBuffer(key)))
-      : await client.mgetBuffer(keys.entry, ...tagKeys);
+      ? await Promise.all([keys.entry, ...tagKeys].map((key) => this.connection.call((c) => c.getBuffer(key))))
+      : await this.connection.client.mgetBuffer(keys.entry, ...tagKeys);
     return {
       raw: values[0] ?? null,
       now: Number.NaN,
@@ -113,7 +111,7 @@ export class RedisEntryStore implements EntryStore {
   }
 
   async readTags(tagKeys: readonly string[]): Promise<Array<string | null>> {
-    return Promise.all(tagKeys.map((key) => this.connection.client.get(key)));
+    return Promise.all(tagKeys.map((key) => this.connection.call((client) => client.get(key))));
   }
 
   async bumpTags(tagKeys: readonly string[], ttlMs: number): Promise<void> {
@@ -144,7 +142,7 @@ export class RedisEntryStore implements EntryStore {
   }
 
   pttl(key: string): Promise<number> {
-    return this.connection.client.pttl(key);
+    return this.connection.call((client) => client.pttl(key));
   }
 }
 

@@ -152,7 +152,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
-    const raw = await this.connection.client.hgetBuffer(keys.pending, key);
+    const raw = await this.connection.call((client) => client.hgetBuffer(keys.pending, key));
     return raw ? parseOverlay(raw) : null;
   }
 
@@ -167,7 +167,9 @@ export class RedisQueueStore implements QueueStore {
 
   async listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]> {
     const start = after ? `(${after}` : '-';
-    const raw = (await this.connection.client.xrangeBuffer(keys.dead, start, '+', 'COUNT', count)) as RawEntry[];
+    const raw = (await this.connection.call((client) =>
+      client.xrangeBuffer(keys.dead, start, '+', 'COUNT', count),
+    )) as RawEntry[];
     return raw.map((item) => {
       const fields = toFields(item[1]);
       const id = fields.get('id')!.toString();
@@ -192,11 +194,11 @@ export class RedisQueueStore implements QueueStore {
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
     if (deadIds === undefined) {
-      const count = await this.connection.client.xlen(keys.dead);
-      await this.connection.client.del(keys.dead, keys.newest);
+      const count = await this.connection.call((client) => client.xlen(keys.dead));
+      await this.connection.call((client) => client.del(keys.dead, keys.newest));
       return count;
     }
-    return deadIds.length === 0 ? 0 : this.connection.client.xdel(keys.dead, ...deadIds);
+    return deadIds.length === 0 ? 0 : this.connection.call((client) => client.xdel(keys.dead, ...deadIds));
   }
 
   durabilityWarnings(): Promise<string[]> {

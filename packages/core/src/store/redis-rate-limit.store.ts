@@ -49,6 +49,6 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async reset(keys: RateLimitKeys): Promise<void> {
     // Two keys of one slot: a single DEL is one round trip on Cluster too.
-    await this.connection.client.del(keys.state, keys.block);
+    await this.connection.call((client) => client.del(keys.state, keys.block));
   }
 }

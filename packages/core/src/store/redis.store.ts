@@ -1,3 +1,4 @@
+import type { BreakerRouter } from '../resilience/node-breakers.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type ConnectionTuning, type RedisInput } from './redis-connection.js';
@@ -30,6 +31,10 @@ export class RedisStore implements Store {
 
   static connect(input: RedisInput, tuning: ConnectionTuning, options: { logger?: CacheLogger } = {}): RedisStore {
     return new RedisStore(RedisConnection.from(input, tuning), options);
+  }
+
+  get router(): BreakerRouter | undefined {
+    return this.connection.router;
   }
 
   isReady(): boolean {

@@ -1,3 +1,4 @@
+import type { BreakerRouter } from '../resilience/node-breakers.js';
 import type { EntryStore } from './entry.store.js';
 import type { LockStore } from './lock.store.js';
 import type { QueueStore } from './queue.store.js';
@@ -25,6 +26,8 @@ export interface Store {
   ready(timeoutMs: number): Promise<void>;
   /** True when commands can be sent now (connected); reads skip the store otherwise. */
   isReady(): boolean;
+  /** Which server holds a key, when there are several (Redis Cluster): circuit breakers are kept per node. */
+  readonly router?: BreakerRouter;
   close(): Promise<void>;
 }
 

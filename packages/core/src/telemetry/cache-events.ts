@@ -40,8 +40,8 @@ export interface CacheEventMap {
   'early-refresh': CacheEventBase;
   /** Tags invalidated (`count` of them). */
   'tag-invalidation': CacheEventBase & { tags?: readonly string[] };
-  /** The circuit breaker changed state. */
-  breaker: CacheEventBase & { state: BreakerState; previous: BreakerState };
+  /** A circuit breaker changed state; on Cluster, `node` is the master (`host:port`) whose breaker it is. */
+  breaker: CacheEventBase & { state: BreakerState; previous: BreakerState; node?: string };
 }
 
 export type CacheEventType = keyof CacheEventMap;

@@ -2,7 +2,7 @@ import type { CacheStats } from '../cache/cache.types.js';
 import type { BreakerState } from '../resilience/circuit-breaker.js';
 import { CacheEvents, type CacheEventType } from './cache-events.js';
 
-export type CounterName = Exclude<keyof CacheStats, 'namespace' | 'breaker' | 'busLagMs'>;
+export type CounterName = Exclude<keyof CacheStats, 'namespace' | 'breaker' | 'breakerNodes' | 'busLagMs'>;
 
 /** The event each counter emits; a counter missing here only counts. */
 export const COUNTER_EVENTS: Partial<Record<CounterName, CacheEventType>> = {
@@ -47,12 +47,17 @@ export class CacheCounters {
   }
 
   /** For the breaker's state-change hook: emits a `breaker` event. */
-  breakerChanged(namespace: string, previous: BreakerState, state: BreakerState): void {
-    this.events.emit('breaker', namespace, { previous, state });
+  breakerChanged(namespace: string, previous: BreakerState, state: BreakerState, node?: string): void {
+    this.events.emit('breaker', namespace, node === undefined ? { previous, state } : { previous, state, node });
   }
 
-  snapshot(namespace: string, breaker: CacheStats['breaker'], busLagMs = 0): CacheStats {
-    return { namespace, ...this.for(namespace), busLagMs, breaker };
+  snapshot(
+    namespace: string,
+    breaker: CacheStats['breaker'],
+    busLagMs = 0,
+    breakerNodes: CacheStats['breakerNodes'] = {},
+  ): CacheStats {
+    return { namespace, ...this.for(namespace), busLagMs, breaker, breakerNodes };
   }
 
   namespaces(): string[] {

@@ -3,6 +3,7 @@ import {
   createCache,
   createLockManager,
   createRateLimiter,
+  createWriteBehind,
   KeySpace,
   slotTag,
   type Cache,
@@ -131,6 +132,32 @@ describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (gua
     }
   });
 
+  it('write-behind queues with hostile names and item keys append, read back and flush', async () => {
+    const wbLogger = recordingLogger(); // startup warns that these test servers persist nothing
+    const writeBehind = createWriteBehind({
+      redis: client,
+      namespace: 'hostile',
+      logger: wbLogger,
+      commandTimeout: '2s',
+    });
+    const persisted: string[] = [];
+    try {
+      for (const queue of HOSTILE) {
+        writeBehind.registerHandler(queue, { handle: async (item) => void persisted.push(`${queue}|${item.key}`) });
+      }
+      await writeBehind.start();
+      for (const queue of HOSTILE) {
+        await writeBehind.append(queue, { key: queue, args: [queue], value: { queue } });
+        expect(await writeBehind.pendingValue(queue, queue)).toEqual({ op: 'write', value: { queue } });
+      }
+      await writeBehind.flush();
+      expect(persisted.sort()).toEqual(HOSTILE.map((queue) => `${queue}|${queue}`).sort());
+      expect(wbLogger.lines.filter((line) => !line.includes('persistence is off'))).toEqual([]);
+    } finally {
+      await writeBehind.close({ timeoutMs: 5_000 });
+    }
+  });
+
   it('rate limits work for hostile subjects, answered by Redis', async () => {
     const rule = { limit: 2, window: '1m', algorithm: 'fixed-window' } as const;
     for (const subject of HOSTILE) {
@@ -141,6 +168,29 @@ describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (gua
         [true, 'store'],
         [false, 'store'],
       ]);
+    }
+    expect(limiter.stats().storeErrors).toBe(0);
+  });
+
+  it('several policies of one hostile client share a slot and are checked together', async () => {
+    const keySpace = new KeySpace('hostile');
+    const narrow = { limit: 1, window: '1m', algorithm: 'sliding-log' } as const;
+    const wide = { limit: 10, window: '1m', algorithm: 'token-bucket' } as const;
+    for (const client of HOSTILE) {
+      const slots = new Set([
+        await keySlot(keySpace.rateLimit('sliding-log', `narrow:${client}`, client).state),
+        await keySlot(keySpace.rateLimit('token-bucket', `wide:${client}`, client).block),
+      ]);
+      expect(slots.size).toBe(1);
+      const checks = [
+        { subject: `narrow:${client}`, rule: narrow, slot: client },
+        { subject: `wide:${client}`, rule: wide, slot: client },
+      ];
+      const first = await limiter.consumeAll(checks);
+      const second = await limiter.consumeAll(checks);
+      expect([first.allowed, second.allowed]).toEqual([true, false]);
+      expect(first.results.map((result) => result.source)).toEqual(['store', 'store']);
+      expect(second.results[1]!.remaining).toBe(9); // the refused request took nothing from the wide policy
     }
     expect(limiter.stats().storeErrors).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import { createRateLimiter, KeySpace } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { CacheConfigError, createRateLimiter, KeySpace } from '@cachet/core';
+import { freePort, startRedis, testRedisUrl } from '@cachet/testing';
+import { failureKind } from '../../src/resilience/failure-kind.js';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
 import { uniqueNamespace } from '../support/stores.js';
 
@@ -14,6 +15,52 @@ describe('the breaker counts only connectivity, not refused arguments (standalon
     admin = new Redis(testRedisUrl());
   });
   afterAll(() => admin.quit());
+
+  const caught = async (run: () => Promise<unknown>): Promise<unknown> => {
+    try {
+      await run();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('classifies real failures: refusals of arguments, unreachable servers, timeouts, errors in process', async () => {
+    const key = `kind:${uniqueNamespace()}`;
+    await admin.set(key, 'text', 'PX', 60_000);
+    expect(failureKind(await caught(() => admin.lpush(key, 'x')))).toBe('rejected'); // WRONGTYPE
+    expect(failureKind(await caught(() => admin.set(`${key}:2`, 'v', 'PX', 0)))).toBe('rejected'); // invalid expire
+    expect(failureKind(await caught(() => admin.eval("return redis.call('INCR', KEYS[1])", 1, key)))).toBe('rejected');
+    expect(failureKind(new CacheConfigError('ttl', -1, 'a positive duration'))).toBe('caller');
+
+    const nowhere = new Redis({
+      port: await freePort(),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    nowhere.on('error', () => undefined);
+    expect(failureKind(await caught(() => nowhere.get('k')))).toBe('unavailable');
+    nowhere.disconnect();
+
+    const server = await startRedis();
+    const slow = new Redis(server.url, { commandTimeout: 100, maxRetriesPerRequest: 0 });
+    slow.on('error', () => undefined);
+    try {
+      await slow.ping();
+      // A full server refuses every write, whoever sends it: that is unavailability, not a bad argument.
+      await slow.config('SET', 'maxmemory-policy', 'noeviction');
+      await slow.config('SET', 'maxmemory', '1');
+      expect(failureKind(await caught(() => slow.set('k', 'v')))).toBe('unavailable'); // OOM
+      await slow.config('SET', 'maxmemory', '0');
+      server.pause();
+      expect(failureKind(await caught(() => slow.get('k')))).toBe('unavailable'); // Command timed out
+    } finally {
+      server.resume();
+      slow.disconnect();
+      await server.stop();
+    }
+  });
 
   describe('cache', () => {
     let subject: CacheFixture;

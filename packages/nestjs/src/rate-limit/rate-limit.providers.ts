@@ -5,6 +5,7 @@ import {
   RedisRateLimitStore,
   MemoryRateLimitStore,
   consoleLogger,
+  type BreakerRouter,
   type CacheLogger,
   type RateLimitStore,
   type RedisConnection,
@@ -88,16 +89,19 @@ function createLimiter(
   let store: RateLimitStore;
   let isReady: (() => boolean) | undefined;
   let ready: ((ms: number) => Promise<void>) | undefined;
+  let router: BreakerRouter | undefined;
   if (source === null) store = new MemoryRateLimitStore();
   else if (isStore) {
     const engine = source as Store;
     store = engine.rateLimits;
     isReady = () => engine.isReady();
     ready = (ms) => engine.ready(ms);
+    router = engine.router;
   } else {
     const connection = source as RedisConnection;
     store = new RedisRateLimitStore(connection);
     isReady = () => connection.client.status === 'ready';
+    router = connection.router;
   }
   return new RateLimiter({
     store,
@@ -105,6 +109,7 @@ function createLimiter(
     failOpen: options.failOpen,
     overLimitCacheSize: 10_000,
     breaker: { threshold: 5, resetMs: 5_000 },
+    router,
     logger: deps.logger ?? consoleLogger,
     isReady,
     ready,

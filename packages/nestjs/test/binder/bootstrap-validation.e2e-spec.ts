@@ -41,6 +41,22 @@ class BadTtlService {
 }
 
 @Injectable()
+class HugeTtlService {
+  @Cacheable({ key: (id: string) => `x:${id}`, ttl: 2 ** 50 })
+  async find(id: string): Promise<string> {
+    return id;
+  }
+}
+
+@Injectable()
+class HugeStaleService {
+  @Cacheable({ key: (id: string) => `x:${id}`, staleIfError: '1000000d' })
+  async find(id: string): Promise<string> {
+    return id;
+  }
+}
+
+@Injectable()
 class EmptyEvictService {
   @CacheEvict({})
   async remove(): Promise<void> {}
@@ -87,6 +103,12 @@ const cases: Array<[string, Type, RegExp]> = [
     /^StringKeyService\.find: @Cacheable option "key" is "user"; expected a function/,
   ],
   ['a bad duration', BadTtlService, /BadTtlService\.find @Cacheable: ttl.*"10 minutes"/],
+  ['a ttl Redis cannot take', HugeTtlService, /HugeTtlService\.find @Cacheable: ttl": 1125899906842624.*2\^46/],
+  [
+    'a stale window Redis cannot take',
+    HugeStaleService,
+    /HugeStaleService\.find @Cacheable: staleIfError": "1000000d"/,
+  ],
   [
     'an eviction of nothing',
     EmptyEvictService,
