@@ -12,7 +12,7 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/../../tsconfig.spec.json' }],
 };
 
-function project(displayName: string, rootDir: string): Config {
+function project(displayName: string, rootDir: string, overrides: Config = {}): Config {
   return {
     displayName,
     rootDir,
@@ -21,6 +21,7 @@ function project(displayName: string, rootDir: string): Config {
     moduleNameMapper,
     transform,
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    ...overrides,
   };
 }
 
@@ -29,7 +30,8 @@ const config: Config = {
     project('core', '<rootDir>/packages/core'),
     project('nestjs', '<rootDir>/packages/nestjs'),
     project('testing', '<rootDir>/packages/testing'),
-    project('demo-api', '<rootDir>/apps/demo-api'),
+    // Each demo spec boots the whole app on an embedded PGlite database first, which takes seconds on a busy machine.
+    project('demo-api', '<rootDir>/apps/demo-api', { testTimeout: 90_000 }),
   ],
   globalSetup: '@cachet/testing/jest-global-setup',
   globalTeardown: '@cachet/testing/jest-global-teardown',

@@ -19,7 +19,12 @@ import type { InspectRedisOptions, RedisInspection, RedisNodeFacts } from './red
 export async function inspectRedis(client: RedisClient, options: InspectRedisOptions = {}): Promise<RedisInspection> {
   if (client instanceof Cluster) {
     const masters = client.nodes('master');
-    const nodes = await Promise.all(masters.map((node) => readNode(node)));
+    const nodes = await Promise.all(
+      masters.map(async (node) => ({
+        ...(await readNode(node)),
+        clusterRequireFullCoverage: await readCoverage(node),
+      })),
+    );
     const topology = clusterTopology(String(await masters[0]!.call('CLUSTER', 'NODES')));
     const replicasPerMaster = Object.fromEntries(topology.map((master) => [master.address, master.replicas]));
     const inspection = { mode: 'cluster' as const, nodes, replicasPerMaster };
@@ -80,6 +85,15 @@ async function readNode(node: Redis): Promise<RedisNodeFacts> {
     uptimeSeconds: number('uptime_in_seconds'),
     clockOffsetMs: Math.round(redisNow - (sent + received) / 2),
   };
+}
+
+async function readCoverage(node: Redis): Promise<boolean | undefined> {
+  try {
+    const reply = (await node.config('GET', 'cluster-require-full-coverage')) as string[];
+    return reply[1] === undefined ? undefined : reply[1] === 'yes';
+  } catch {
+    return undefined;
+  }
 }
 
 /** `undefined` when CONFIG is renamed or forbidden (ElastiCache, Memorystore, ACL users without +config). */

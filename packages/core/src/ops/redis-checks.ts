@@ -25,6 +25,18 @@ export function checkRedis(
       });
     }
   }
+  const covering = inspection.nodes.filter((node) => node.clusterRequireFullCoverage === true);
+  if (inspection.mode === 'cluster' && covering.length > 0) {
+    warnings.push({
+      code: 'cluster-full-coverage',
+      severity: 'info',
+      message:
+        `cluster-require-full-coverage is yes on ${covering.map((node) => node.address).join(', ')}: while any ` +
+        'master is down (until its replica is promoted, or for good without one) every master refuses every key, ' +
+        'so the whole cache fails open, not only the keys of the failed master. For a cluster that caches, ' +
+        'set cluster-require-full-coverage no.',
+    });
+  }
   const offsets = inspection.nodes.map((node) => node.clockOffsetMs);
   const spread = offsets.length > 1 ? Math.max(...offsets) - Math.min(...offsets) : 0;
   if (spread > (options.maxClockSkewMs ?? 1_000)) {

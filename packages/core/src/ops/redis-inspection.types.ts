@@ -30,6 +30,8 @@ export interface RedisNodeFacts {
   uptimeSeconds: number;
   /** Redis `TIME` minus this process's clock (ms, measured at the midpoint of the round trip). */
   clockOffsetMs: number;
+  /** Cluster only: `cluster-require-full-coverage`; `undefined` on standalone or when CONFIG GET is not allowed. */
+  clusterRequireFullCoverage?: boolean;
 }
 
 export type RedisWarningCode =
@@ -37,6 +39,7 @@ export type RedisWarningCode =
   | 'no-persistence'
   | 'old-version'
   | 'cluster-without-replicas'
+  | 'cluster-full-coverage'
   | 'clock-skew'
   | 'noeviction-full'
   | 'config-unreadable';

@@ -133,13 +133,15 @@ export class RateLimiter {
       requests.push({ keys, algorithm, limit, windowMs, cost, blockMs, burst });
     }
 
-    for (let i = 0; i < requests.length; i++) {
-      const known = this.overLimit.check(requests[i]!.keys.state, requests[i]!.cost);
-      if (!known) continue;
+    const known = requests.map(({ keys, cost }) => this.overLimit.check(keys.state, cost));
+    if (known.some((refusal) => refusal !== undefined)) {
       this.counters.shortCircuited++;
-      const results = rules.map((rule) => unchecked(rule));
-      results[i] = { allowed: false, limit: rules[i]!.limit, ...known, source: 'short-circuit' };
-      return { allowed: false, results, retryAfterMs: known.retryAfterMs };
+      const results = rules.map((rule, i): RateLimitResult => {
+        const refusal = known[i];
+        return refusal ? { allowed: false, limit: rule.limit, ...refusal, source: 'short-circuit' } : unchecked(rule);
+      });
+      const retryAfterMs = Math.max(...known.map((refusal) => refusal?.retryAfterMs ?? 0));
+      return { allowed: false, results, retryAfterMs };
     }
 
     let verdict: RateLimitBatchVerdict;

@@ -1,8 +1,7 @@
 import type { CacheEngine } from '../cache/cache-engine.js';
 import type { EntryWriter } from '../cache/entry-writer.js';
+import { MAX_TIMER_MS } from '../shared/duration.js';
 import type { EntryKeys } from '../store/key-space.js';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * What a running load holds in Redis and keeps valid until it writes: the
@@ -26,14 +25,20 @@ export class LoadClaim {
     private readonly versions: string[] | undefined,
   ) {}
 
-  /** Claims the fence and reads the tag versions (one parallel round), right before the loader runs. */
+  /**
+   * Claims the fence and reads the tag versions, right before the loader
+   * runs; a held lease is extended in the same parallel round, so it cannot
+   * lapse before the keep-alive's first tick.
+   */
   static async begin(
     engine: CacheEngine,
     writer: EntryWriter,
     keys: EntryKeys,
     tags: readonly string[],
     holdMs: number,
+    lease?: { token: string; ttlMs: number },
   ): Promise<LoadClaim> {
+    if (lease) void engine.store.entries.extendLease(keys.lease, lease.token, lease.ttlMs).catch(() => undefined);
     try {
       const { versions, fence } = await engine.guard(
         writer.namespace,

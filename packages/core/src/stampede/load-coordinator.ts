@@ -21,10 +21,10 @@ const MAX_ROUNDS = 3;
  * background under the same lease; stale-if-error serves the old value when
  * the loader fails, and takes the lease like any refresh.
  *
- * Every result a flight shares is vouched for by a read sent after the
- * callers that receive it started (see SingleFlight), so a call that starts
- * after a change resolved — here or on another instance — never gets the
- * value from before it.
+ * Every result a flight shares comes from a read sent, or a loader started,
+ * after the callers that receive it started (see SingleFlight), so a call
+ * that starts after a change resolved — here or on another instance — never
+ * gets the value from before it.
  */
 export class LoadCoordinator {
   private readonly writer: EntryWriter;
@@ -198,7 +198,8 @@ export class LoadCoordinator {
     // Callers that join from here on get a value loaded after they started, or one confirmed after the write.
     control.reopen();
     const holdMs = fenceHoldMs(plan);
-    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs);
+    const lease = leaseToken ? { token: leaseToken, ttlMs: plan.leaseTtlMs } : undefined;
+    const claim = await LoadClaim.begin(engine, this.writer, before.keys, plan.tags, holdMs, lease);
     claim.hold(leaseToken, plan.leaseTtlMs, holdMs);
     const loaderMark = control.mark();
     const started = performance.now();

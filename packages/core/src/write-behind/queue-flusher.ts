@@ -5,6 +5,7 @@ import type { QueueEntry, QueueKeys, QueueStore } from '../store/queue.store.js'
 import { compareStreamIds, streamIdVersion } from '../store/stream-id.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { planFlush, type FlushUnit, type HeldEntry } from './flush-plan.js';
+import { runHandler } from './run-handler.js';
 import { retryDelayMs } from './write-behind-options.js';
 import type { ResolvedQueueOptions, WriteBehindHandler, WriteBehindItem } from './write-behind.types.js';
 
@@ -257,50 +258,10 @@ export class QueueFlusher {
       }
     }
     if (decoded.length === 0) return;
-    const succeeded: FlushUnit[] = [];
-    const handler = this.deps.handler;
-    if ('handleBatch' in handler) {
-      try {
-        await this.call(() => handler.handleBatch(decoded.map((d) => d.item)), decoded);
-        succeeded.push(...decoded.map((d) => d.unit));
-      } catch (batchError) {
-        if (decoded.length === 1) await this.fail(decoded[0]!.unit, batchError);
-        else {
-          // Isolate the bad item(s): one item per call, in order, skipping keys that already failed.
-          const failedKeys = new Set<string>();
-          for (const d of decoded) {
-            if (failedKeys.has(d.item.key)) continue;
-            try {
-              await this.call(() => handler.handleBatch([d.item]), [d]);
-              succeeded.push(d.unit);
-            } catch (error) {
-              failedKeys.add(d.item.key);
-              await this.fail(d.unit, error);
-            }
-          }
-        }
-      }
-    } else {
-      const byKey = new Map<string, typeof decoded>();
-      for (const d of decoded) {
-        const list = byKey.get(d.item.key);
-        if (list) list.push(d);
-        else byKey.set(d.item.key, [d]);
-      }
-      await Promise.all(
-        [...byKey.values()].map(async (list) => {
-          for (const d of list) {
-            try {
-              await this.call(() => handler.handle(d.item), [d]);
-              succeeded.push(d.unit);
-            } catch (error) {
-              await this.fail(d.unit, error);
-              return; // later entries of this key wait behind the failed one
-            }
-          }
-        }),
-      );
-    }
+    const succeeded = await runHandler(this.deps.handler, decoded, {
+      call: (run, items) => this.call(run, items),
+      fail: (unit, error) => this.fail(unit, error),
+    });
     await this.acknowledge(succeeded);
   }
 

@@ -123,14 +123,17 @@ describe('inspectRedis on Redis Cluster', () => {
       expect(inspection.mode).toBe('cluster');
       expect(inspection.nodes).toHaveLength(3);
       expect(Object.values(inspection.replicasPerMaster!)).toEqual([0, 0, 0]);
-      expect(codes(inspection.warnings)).toEqual(['cluster-without-replicas']);
+      expect(codes(inspection.warnings)).toEqual(['cluster-without-replicas', 'cluster-full-coverage']);
+      expect(inspection.nodes.map((node) => node.clusterRequireFullCoverage)).toEqual([true, true, true]);
+      expect(inspection.warnings[1]).toMatchObject({ severity: 'info' });
+      expect(inspection.warnings[1]!.message).toMatch(/every master refuses every key.*full-coverage no/s);
     } finally {
       cluster.disconnect();
     }
   });
 
-  it('is quiet about a cluster with a replica per master', async () => {
-    const handle = await startRedisCluster({ masters: 3, replicas: 1 });
+  it('is quiet about a cluster with a replica per master that does not require full coverage', async () => {
+    const handle = await startRedisCluster({ masters: 3, replicas: 1, requireFullCoverage: false });
     const cluster = new Cluster(handle.nodes.slice(0, 1));
     try {
       await cluster.ping();

@@ -21,7 +21,7 @@ describe('stampede across processes (guarantee 5)', () => {
   it('4 processes × 250 concurrent calls on a cold key: the loader runs once, waiters are woken', async () => {
     const namespace = uniqueNamespace('xp');
     const children = Array.from({ length: 4 }, () =>
-      runFixture('stampede-child.mjs', [testRedisUrl(), namespace, 'cold', '250', '300', 'normal']),
+      runFixture('stampede-child.mjs', [testRedisUrl(), namespace, 'cold', '250', '1000', 'normal']),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // let every child connect
     for (const child of children) child.process.stdin!.end('go\n');

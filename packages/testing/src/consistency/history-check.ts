@@ -73,8 +73,12 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
         (record.spec.key !== undefined && sameTag.has(record.spec.key) && record.spec.kind !== 'get'),
     );
   };
+  // The faulty link's effects outlast its fault windows while the breaker, opened by them, waits to probe.
   const faulted = (instance: number, from: number, to: number): boolean =>
-    settings.faults && instance === 0 && settings.faultWindows.some((w) => w.start <= to && w.end >= from);
+    settings.faults &&
+    instance === 0 &&
+    (settings.faultWindows.some((w) => w.start <= to && w.end >= from) ||
+      breakerNotClosed(run.instances[0]!, from, to));
 
   const mutations = run.records.filter((record) => record.wrote !== undefined);
   for (const mutation of mutations) {
@@ -183,6 +187,11 @@ function unsure(instance: CheckedInstance, namespace: string, from: number, to: 
   if (instance.errors.some((error) => error.namespace === namespace && error.at >= from && error.at <= to + 1)) {
     return true;
   }
+  return breakerNotClosed(instance, from, to);
+}
+
+/** True when the instance's breaker was open or half-open at any time in [from, to]. */
+function breakerNotClosed(instance: CheckedInstance, from: number, to: number): boolean {
   let state = 'closed';
   for (const change of instance.breaker) {
     if (change.at > to) break;
