@@ -219,9 +219,10 @@ function attributeDeliveries(run: HistoryRun, mutation: OpRecord, settings: Chec
   const sender = run.instances[mutation.spec.instance]!;
   if (!sender.origin) return;
   const channel = `${run.namespace}:b`;
-  // Senders stamp messages with Date.now(); map the mutation's monotonic times onto that clock, with slack.
+  // Senders stamp messages with Date.now(); map the mutation's monotonic times onto that clock. A mutation
+  // publishes after its write, so nothing stamped before it started (beyond the clock's 1 ms grain) is its message.
   const skew = Date.now() - (performance.timeOrigin + performance.now());
-  const fromWall = performance.timeOrigin + skew + mutation.start - 20;
+  const fromWall = performance.timeOrigin + skew + mutation.start - 2;
   const toWall = performance.timeOrigin + skew + mutation.end + 50;
   const actual = mutation.spec.key ? run.actualKey.get(mutation.spec.key) : undefined;
   const tag = mutation.spec.tag ? `${mutation.spec.tag}@${run.runId}` : '';
