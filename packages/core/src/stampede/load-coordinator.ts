@@ -113,8 +113,10 @@ export class LoadCoordinator {
    */
   private async leased<T>(plan: LoadPlan<T>, outcome: ReadOutcome, token: string): Promise<ReadOutcome> {
     if (plan.options.lock === false || outcome.read.lease >= 0) return outcome;
-    const lease = await this.engine.guard(this.keySpace.namespace, () =>
-      this.engine.store.entries.acquireLease(outcome.keys.lease, token, plan.leaseTtlMs),
+    const lease = await this.engine.guard(
+      this.keySpace.namespace,
+      () => this.engine.store.entries.acquireLease(outcome.keys.lease, token, plan.leaseTtlMs),
+      this.route(plan.key),
     );
     return { ...outcome, read: { ...outcome.read, lease } };
   }
