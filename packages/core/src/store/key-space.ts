@@ -37,6 +37,7 @@ const TAG_LENGTH = 8;
  * | `<ns>:wb:{<h(queue)>}:<queue>:s`    | write-behind stream + group `cachet` (the backlog; no TTL, bounded by `maxPending`) | `h(queue)` |
  * | `<ns>:wb:{<h(queue)>}:<queue>:d`    | dead-letter stream (until replayed or purged) | `h(queue)` |
  * | `<ns>:wb:{<h(queue)>}:<queue>:p`    | pending overlay: item key → newest unpersisted value | `h(queue)` |
+ * | `<ns>:wb:{<h(queue)>}:<queue>:n`    | newest append of each key that has dead letters (emptied with them) | `h(queue)` |
  * | `<ns>:wb:{<h(queue)>}:<queue>:o`, `:o:f` | flusher ownership lease and its fencing counter | `h(queue)` |
  *
  * The full user text stays in the name, so two texts whose hashes collide
