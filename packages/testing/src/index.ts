@@ -53,3 +53,4 @@ export {
 } from './consistency/consistency-report.js';
 export type { Violation, ViolationKind } from './consistency/history.types.js';
 export type { Topology } from './consistency/consistency-cell.js';
+export { waitUntil } from './wait-until.js';

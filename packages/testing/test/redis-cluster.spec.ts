@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { startRedisCluster, testClusterNodes, type ClusterNodeHandle } from '@cachet/testing';
+import { startRedisCluster, testClusterNodes, type ClusterNodeHandle, waitUntil } from '@cachet/testing';
 
 describe('startRedisCluster', () => {
   it('the shared cluster reaches cluster_state:ok and stores keys on all three masters', async () => {
@@ -60,7 +60,7 @@ describe('startRedisCluster', () => {
       const firstPid = master.pid;
       await handle.killNode(master);
       expect(() => process.kill(firstPid, 0)).toThrow();
-      await waitFor(async () => (await info(replica.port, 'replication')).includes('role:master'));
+      await waitUntil(async () => (await info(replica.port, 'replication')).includes('role:master'));
       await handle.waitForClusterOk();
       const client = new Cluster([handle.nodes[1]!]);
       await client.set('{b}after', '1'); // slot 3300: in the killed master's range, now its replica's
@@ -86,13 +86,5 @@ async function info(port: number, section: string): Promise<string> {
     return await client.info(section);
   } finally {
     client.disconnect();
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }

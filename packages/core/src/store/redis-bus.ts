@@ -180,8 +180,9 @@ export class RedisBus implements MessageBus {
     });
     subscriber.on('close', () => {
       this.epoch++;
-      // ioredis emits on the next tick: by then a deliberate quit already shows as 'end'.
-      if (this.confirmed.size === 0 || subscriber.status === 'end') return;
+      // ioredis emits on the next tick: by then a deliberate quit already shows as 'end' on a single server; a
+      // Cluster subscriber may not have got there yet, so the connection's own closing flag says it too.
+      if (this.confirmed.size === 0 || subscriber.status === 'end' || this.connection.closing) return;
       this.confirmed.clear();
       this.lostConnection = true;
       for (const set of this.channels.values()) for (const listener of set) this.mark(listener, false);

@@ -39,6 +39,7 @@ export class RedisConnection {
   readonly owned: boolean;
   private readonly defined = new Set<string>();
   private subscriberClient: RedisClient | undefined;
+  private closingStarted = false;
 
   /** On Cluster: which node serves a key, for per-node circuit breakers. Undefined on a single server. */
   readonly router: BreakerRouter | undefined;
@@ -233,7 +234,13 @@ export class RedisConnection {
     return this.subscriberClient;
   }
 
+  /** True once `close()` began: connections dropping from then on are deliberate, not an outage. */
+  get closing(): boolean {
+    return this.closingStarted;
+  }
+
   async close(): Promise<void> {
+    this.closingStarted = true;
     const subscriber = this.subscriberClient;
     this.subscriberClient = undefined;
     if (subscriber) await quit(subscriber);

@@ -8,7 +8,7 @@ import {
   WriteBehindError,
   type Cache,
 } from '@cachet/core';
-import { startRedisCluster, type RedisClusterHandle } from '@cachet/testing';
+import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';
 import { sleep } from '../support/stores.js';
@@ -128,7 +128,7 @@ describe('a Cluster master gone for good, cluster-require-full-coverage yes: the
     const created = [before];
     await before.cache.set(names.cache.healthy[0]!, 'cached');
     await cluster.killNode(0);
-    await waitFor(async () => (await clusterState(cluster.nodes[1]!.port)) === 'fail');
+    await waitUntil(async () => (await clusterState(cluster.nodes[1]!.port)) === 'fail');
     for (const phase of ['one master dead', 'every master dead']) {
       if (phase === 'every master dead') {
         await cluster.killNode(1);
@@ -255,14 +255,6 @@ async function clusterState(port: number): Promise<string> {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
-
 describe('a Cluster replica lost', () => {
   let cluster: RedisClusterHandle;
 
@@ -283,7 +275,7 @@ describe('a Cluster replica lost', () => {
       const keys = Array.from({ length: 60 }, (_, i) => `replica-loss-${i}`);
       await Promise.all(keys.map((key) => cache.set(key, key)));
       await cluster.killNode(3);
-      await waitFor(async () => (await clusterState(cluster.nodes[0]!.port)) === 'ok');
+      await waitUntil(async () => (await clusterState(cluster.nodes[0]!.port)) === 'ok');
       for (let round = 0; round < 3; round++) {
         const values = await Promise.all(keys.map((key) => cache.fetch(key, async () => 'source')));
         expect(values.filter((fetched) => fetched.outcome !== 'hit')).toEqual([]);

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { createCache, KeySpace, type Cache } from '@cachet/core';
-import { startRedisCluster, type RedisClusterHandle } from '@cachet/testing';
+import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';
 import { sleep } from '../support/stores.js';
@@ -91,7 +91,7 @@ describe.each([
     await sleep(2_000);
     const killedAt = performance.now();
     await cluster.killNode(0);
-    await waitFor(async () => (await role(cluster.nodes[3]!.port)) === 'master');
+    await waitUntil(async () => (await role(cluster.nodes[3]!.port)) === 'master');
     const promotedAt = performance.now();
     await cluster.waitForClusterOk();
     const okAt = performance.now();
@@ -193,14 +193,6 @@ async function role(port: number): Promise<string> {
     return 'unreachable';
   } finally {
     client.disconnect();
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
   }
 }
 
