@@ -8,6 +8,7 @@ import { planFlush, type FlushUnit, type HeldEntry } from './flush-plan.js';
 import { runHandler } from './run-handler.js';
 import { retryDelayMs } from './write-behind-options.js';
 import type { ResolvedQueueOptions, WriteBehindHandler, WriteBehindItem } from './write-behind.types.js';
+import { sleep } from '../shared/sleep.js';
 
 export interface QueueFlusherDeps {
   queue: string;
@@ -347,5 +348,3 @@ export class QueueFlusher {
     };
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));

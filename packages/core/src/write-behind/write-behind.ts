@@ -18,6 +18,7 @@ import type {
   WriteBehindQueueOptions,
   WriteBehindQueueStats,
 } from './write-behind.types.js';
+import { sleep } from '../shared/sleep.js';
 
 export interface WriteBehindSettings {
   namespace: string;
@@ -298,5 +299,3 @@ function safeDeserialize(serializer: Serializer, bytes: Buffer): unknown {
     return bytes;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
