@@ -105,6 +105,16 @@ describe('checkHistory', () => {
     expect(checkHistory(run, settings).violations.map((v) => v.kind)).toEqual(['lost-write-behind']);
   });
 
+  it('does not count a timeout on a healthy link as a store error (the call failed open within its deadline)', () => {
+    const run = history([op({ id: 0, kind: 'getOrSet' }, { start: 1, end: 2 })]);
+    run.instances[1]!.errors.push({
+      at: 1.5,
+      namespace: 'ns',
+      message: 'Command timed out: Redis Cluster did not answer within 1500 ms',
+    });
+    expect(checkHistory(run, settings).violations.map((v) => v.kind)).toEqual([]);
+  });
+
   it('reports a Redis error on a healthy link, and a call that rejected there', () => {
     const run = history([
       op({ id: 0, kind: 'delete' }, { start: 1, end: 2, ok: false, error: 'CROSSSLOT Keys in request' }),
