@@ -234,6 +234,7 @@ async function runMode(
         modeReport.undelivered += result.undelivered;
         modeReport.excused += result.excused;
         modeReport.unjudgedLoads += result.unjudgedLoads;
+        modeReport.timedOut += result.timedOut;
         for (const violation of result.violations) {
           modeReport.violations.push(violation);
           log(`VIOLATION [${violation.kind}] ${name}, history seed ${violation.historySeed}: ${violation.message}`);
@@ -265,6 +266,7 @@ function emptyModeReport(mode: CellMode): ModeReport {
     undelivered: 0,
     excused: 0,
     unjudgedLoads: 0,
+    timedOut: 0,
     faultsInjected: 0,
     durationMs: 0,
   };

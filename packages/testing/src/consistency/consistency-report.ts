@@ -25,6 +25,8 @@ export interface ModeReport {
   excused: number;
   /** Concurrent loads not judged because the checker's event loop stalled (a starved machine). */
   unjudgedLoads: number;
+  /** Calls on a healthy link that rejected with a timeout (a starved machine), not judged as errors. */
+  timedOut: number;
   faultsInjected: number;
   durationMs: number;
 }
@@ -39,6 +41,7 @@ export interface ConsistencyReport {
   busLag: BusLagSummary;
   excused: number;
   unjudgedLoads: number;
+  timedOut: number;
   durationMs: number;
 }
 
@@ -53,6 +56,7 @@ export function emptyReport(seed: number): ConsistencyReport {
     busLag: { samples: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, undelivered: 0 },
     excused: 0,
     unjudgedLoads: 0,
+    timedOut: 0,
     durationMs: 0,
   };
 }
@@ -64,6 +68,7 @@ export function finishReport(report: ConsistencyReport, durationMs: number): Con
     report.operations += mode.operations;
     report.excused += mode.excused;
     report.unjudgedLoads += mode.unjudgedLoads;
+    report.timedOut += mode.timedOut;
     report.busLag.undelivered += mode.undelivered;
     report.violations.push(...mode.violations);
     for (const lag of mode.busLags) lags.push(lag);
@@ -112,6 +117,11 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
   }
   if (report.unjudgedLoads > 0) {
     lines.push(`  ${report.unjudgedLoads} concurrent loads not judged: the checker's event loop stalled meanwhile`);
+  }
+  if (report.timedOut > 0) {
+    lines.push(
+      `  ${report.timedOut} calls rejected with a timeout on a healthy link (a starved machine; never a floor)`,
+    );
   }
   const kinds = Object.entries(report.byKind).map(([kind, count]) => `${kind}: ${count}`);
   if (kinds.length > 0) lines.push(`  by kind: ${kinds.join(', ')}`);
