@@ -27,9 +27,9 @@ export { msgpackSerializer, jsonSerializer } from './cache/serializers.js';
 // Store
 export type { Store, MessageBus, MessageHandler, BusSubscription } from './store/store.js';
 export type { EntryStore } from './store/entry.store.js';
-export { RedisStore } from './store/redis.store.js';
-export { MemoryStore } from './store/memory.store.js';
-export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis-connection.js';
+export { RedisStore } from './store/redis/redis.store.js';
+export { MemoryStore } from './store/memory/memory.store.js';
+export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis/redis-connection.js';
 export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
 
 // Rate limits
@@ -57,16 +57,16 @@ export type {
   RateLimitOutcome,
   RateLimitBatchOutcome,
 } from './store/rate-limit.store.js';
-export { RedisRateLimitStore } from './store/redis-rate-limit.store.js';
-export { MemoryRateLimitStore } from './store/memory-rate-limit.store.js';
+export { RedisRateLimitStore } from './store/rate-limits/redis-rate-limit.store.js';
+export { MemoryRateLimitStore } from './store/memory/memory-rate-limit.store.js';
 
 // Locks
 export { LockManager, LOCK_DEFAULTS, type LockManagerOptions } from './lock/lock-manager.js';
 export { createLockManager, type CreateLockManagerOptions } from './lock/create-lock-manager.js';
 export type { LockContext, LockOptions, LockStats } from './lock/lock.types.js';
 export type { LockStore, LockKeys, LockAcquireResult } from './store/lock.store.js';
-export { RedisLockStore } from './store/redis-lock.store.js';
-export { MemoryLockStore } from './store/memory-lock.store.js';
+export { RedisLockStore } from './store/locks/redis-lock.store.js';
+export { MemoryLockStore } from './store/memory/memory-lock.store.js';
 
 // Write-behind
 export { createWriteBehind, type CreateWriteBehindOptions } from './write-behind/create-write-behind.js';
@@ -96,8 +96,8 @@ export type {
   QueueDepth,
   AppendResult,
 } from './store/queue.store.js';
-export { RedisQueueStore } from './store/redis-queue.store.js';
-export { MemoryQueueStore } from './store/memory-queue.store.js';
+export { RedisQueueStore } from './store/queues/redis-queue.store.js';
+export { MemoryQueueStore } from './store/memory/memory-queue.store.js';
 
 // Resilience & telemetry
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';

@@ -1,5 +1,5 @@
 import type { Duration } from '../shared/duration.js';
-import type { RedisInput } from '../store/redis-connection.js';
+import type { RedisInput } from '../store/redis/redis-connection.js';
 import type { Store } from '../store/store.js';
 import type { CacheEvents } from '../telemetry/cache-events.js';
 import type { CacheLogger } from '../telemetry/logger.js';

@@ -1,5 +1,5 @@
-import { MemoryStore } from '../store/memory.store.js';
-import { RedisStore } from '../store/redis.store.js';
+import { MemoryStore } from '../store/memory/memory.store.js';
+import { RedisStore } from '../store/redis/redis.store.js';
 import type { Store } from '../store/store.js';
 import { CacheConfigError } from '../shared/errors.js';
 import type { CacheLogger } from '../telemetry/logger.js';

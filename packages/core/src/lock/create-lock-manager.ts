@@ -1,10 +1,10 @@
 import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import type { LockStore } from '../store/lock.store.js';
-import { MemoryLockStore } from '../store/memory-lock.store.js';
-import { RedisConnection, type RedisInput } from '../store/redis-connection.js';
-import { RedisBus } from '../store/redis-bus.js';
-import { RedisLockStore } from '../store/redis-lock.store.js';
+import { MemoryLockStore } from '../store/memory/memory-lock.store.js';
+import { RedisConnection, type RedisInput } from '../store/redis/redis-connection.js';
+import { RedisBus } from '../store/redis/redis-bus.js';
+import { RedisLockStore } from '../store/locks/redis-lock.store.js';
 import { LockManager, type LockManagerOptions } from './lock-manager.js';
 
 export interface CreateLockManagerOptions extends Partial<LockManagerOptions> {

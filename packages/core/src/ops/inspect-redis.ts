@@ -1,5 +1,5 @@
 import { Cluster, type Redis } from 'ioredis';
-import type { RedisClient } from '../store/redis-connection.js';
+import type { RedisClient } from '../store/redis/redis-connection.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { checkRedis } from './redis-checks.js';
 import { clusterTopology, parseInfo, parseKeyspaceLine } from './redis-info.js';

@@ -1,8 +1,8 @@
 import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
-import { MemoryStore } from '../store/memory.store.js';
-import type { RedisInput } from '../store/redis-connection.js';
-import { RedisStore } from '../store/redis.store.js';
+import { MemoryStore } from '../store/memory/memory.store.js';
+import type { RedisInput } from '../store/redis/redis-connection.js';
+import { RedisStore } from '../store/redis/redis.store.js';
 import type { Store } from '../store/store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import { RateLimiter } from './rate-limiter.js';

@@ -7,7 +7,7 @@ import {
   RateLimitUnavailableError,
 } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
-import { MemoryRateLimitStore } from '../store/memory-rate-limit.store.js';
+import { MemoryRateLimitStore } from '../store/memory/memory-rate-limit.store.js';
 import type { RateLimitConsumeRequest, RateLimitStore } from '../store/rate-limit.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { assertCost, resolveRateLimitRule } from './rate-limit-rule.js';

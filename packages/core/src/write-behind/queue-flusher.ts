@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Serializer } from '../cache/serializer.js';
 import { HeldLock } from '../lock/held-lock.js';
 import type { QueueEntry, QueueKeys, QueueStore } from '../store/queue.store.js';
-import { compareStreamIds, streamIdVersion } from '../store/stream-id.js';
+import { compareStreamIds, streamIdVersion } from '../store/queues/stream-id.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { planFlush, type FlushUnit, type HeldEntry } from './flush-plan.js';
 import { runHandler } from './run-handler.js';

@@ -4,7 +4,7 @@ import type { Serializer } from '../cache/serializer.js';
 import { WriteBehindError, WriteBehindNotReplicatedError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { QueueKeys, QueueStore } from '../store/queue.store.js';
-import { streamIdVersion } from '../store/stream-id.js';
+import { streamIdVersion } from '../store/queues/stream-id.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { QueueFlusher } from './queue-flusher.js';
 import { resolveQueueOptions } from './write-behind-options.js';

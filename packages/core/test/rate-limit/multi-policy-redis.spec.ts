@@ -10,7 +10,7 @@ import {
 } from '@cachet/core';
 import { Cluster } from 'ioredis';
 import { startRedis, testClusterNodes, testRedisUrl } from '@cachet/testing';
-import { clusterSlot } from '../../src/store/cluster-slot.js';
+import { clusterSlot } from '../../src/store/redis/cluster-slot.js';
 import { recordingLogger } from '../support/caches.js';
 import { countingClient } from '../support/counting-client.js';
 import { openStore, sleep, uniqueNamespace, type StoreFixture } from '../support/stores.js';

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import { testClusterNodes } from '@cachet/testing';
-import { clusterSlot } from '../../src/store/cluster-slot.js';
+import { clusterSlot } from '../../src/store/redis/cluster-slot.js';
 
 describe('clusterSlot', () => {
   it('agrees with CLUSTER KEYSLOT, hash tags, empty tags and non-ASCII keys included', async () => {

@@ -1,5 +1,5 @@
 import { KeySpace } from '@cachet/core';
-import { clusterSlot } from '../../src/store/cluster-slot.js';
+import { clusterSlot } from '../../src/store/redis/cluster-slot.js';
 
 /**
  * A namespace whose generation key (`<ns>:n`, read by every cache read) is not served by the first master of a

@@ -1,0 +1,136 @@
+import type {
+  RateLimitAlgorithm,
+  RateLimitBatchOutcome,
+  RateLimitConsumeRequest,
+  RateLimitOutcome,
+} from '../rate-limit.store.js';
+import { LUA_BLOCK_STEP } from './rate-limit-block.script.js';
+import { LUA_FIXED_WINDOW_STEP } from './rate-limit-fixed-window.script.js';
+import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
+import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
+import { LUA_SLIDING_WINDOW_STEP } from './rate-limit-sliding-window.script.js';
+import { LUA_TOKEN_BUCKET_STEP } from './rate-limit-token-bucket.script.js';
+import type { LuaScript } from '../redis/redis-connection.js';
+
+/** The code each algorithm goes by in ARGV (its step's position in the script's table). */
+export const RATE_LIMIT_ALGORITHM_CODES: Record<RateLimitAlgorithm, number> = {
+  'fixed-window': 1,
+  'sliding-window': 2,
+  'sliding-log': 3,
+  'token-bucket': 4,
+};
+
+/** Policies one script checks at most; a larger batch is split (and then checked as for several slots). */
+export const RATE_LIMIT_MAX_BATCH = 8;
+
+/** ARGV values per policy. */
+export const RATE_LIMIT_ARGS_PER_POLICY = 6;
+
+/**
+ * Checks every policy of one request against one clock reading and takes
+ * their units only if all of them admit: admitted by all, or consuming none.
+ * A policy serving a block refuses at once; the refusal that exceeds a limit
+ * starts that policy's block (`blockMs`), as with one policy. Each algorithm
+ * is a step that decides without writing; the writes happen after every
+ * policy has decided. All keys must share a slot (the caller groups them).
+ *
+ * KEYS: state₁, block₁, state₂, block₂, …
+ * ARGV per policy: algorithm code, limit, windowMs, cost, blockMs, burst
+ * Reply: { admitted 0|1, then per policy: admits 0|1, remaining, resetMs, retryAfterMs, receipt }
+ * where a policy's remaining/reset describe what it holds after the request
+ * (nothing taken unless every policy admitted) and the receipt (0 unless
+ * admitted) is what a refund needs.
+ */
+const LUA = `${LUA_NOW_US}${LUA_BLOCK_STEP}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
+local steps = { fixedWindow, slidingWindow, slidingLog, tokenBucket }
+local n = #KEYS / 2
+local decisions = {}
+local admitted = true
+for i = 1, n do
+  local a = (i - 1) * ${RATE_LIMIT_ARGS_PER_POLICY}
+  local p = {
+    algorithm = tonumber(ARGV[a + 1]), limit = tonumber(ARGV[a + 2]), window = tonumber(ARGV[a + 3]),
+    cost = tonumber(ARGV[a + 4]), blockMs = tonumber(ARGV[a + 5]), burst = tonumber(ARGV[a + 6]),
+  }
+  local d
+  local blocked = blockedFor(KEYS[2 * i])
+  if blocked > 0 then
+    d = { ok = false, blocked = true, remaining = 0, reset = blocked, retry = blocked }
+  else
+    d = steps[p.algorithm](KEYS[2 * i - 1], p)
+  end
+  d.p = p
+  decisions[i] = d
+  if not d.ok then admitted = false end
+end
+local reply = { admitted and 1 or 0 }
+for i = 1, n do
+  local d = decisions[i]
+  local remaining, reset, retry, receipt = d.remaining, d.reset, 0, 0
+  if admitted then
+    receipt = d.commit()
+  elseif d.ok then
+    remaining, reset = d.idle()
+  else
+    retry = d.retry
+    if not d.blocked and d.p.blockMs > 0 then
+      retry = startBlock(KEYS[2 * i], d.p.blockMs, retry)
+      reset = math.max(reset, retry)
+    end
+    remaining = math.max(remaining, 0)
+  end
+  local base = #reply
+  reply[base + 1] = d.ok and 1 or 0
+  reply[base + 2] = remaining
+  reply[base + 3] = reset
+  reply[base + 4] = retry
+  reply[base + 5] = receipt
+end
+return reply
+`;
+
+/**
+ * The script for batches of 1 … RATE_LIMIT_MAX_BATCH policies: one text, a
+ * fixed key count each, because on Cluster a script command is routed by its
+ * first key and so cannot take a variable count. Built once at module load
+ * from the constant fragments above.
+ */
+export const rateLimitConsumeScripts: readonly LuaScript[] = Array.from(
+  { length: RATE_LIMIT_MAX_BATCH },
+  (_, i): LuaScript => ({ name: `cachetRateLimit${i + 1}`, numberOfKeys: 2 * (i + 1), lua: LUA }),
+);
+
+/** The keys and arguments of one batch, in the order the script reads them. */
+export function rateLimitConsumeCall(requests: readonly RateLimitConsumeRequest[]): {
+  script: LuaScript;
+  keys: string[];
+  args: number[];
+} {
+  const script = rateLimitConsumeScripts[requests.length - 1];
+  if (!script)
+    throw new Error(`A rate-limit batch holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, got ${requests.length}`);
+  const keys: string[] = [];
+  const args: number[] = [];
+  for (const { keys: pair, algorithm, limit, windowMs, cost, blockMs, burst } of requests) {
+    keys.push(pair.state, pair.block);
+    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, blockMs, burst);
+  }
+  return { script, keys, args };
+}
+
+/** Reads the script's reply for a batch of `count` policies. */
+export function decodeRateLimitConsume(reply: Array<number | string>, count: number): RateLimitBatchOutcome {
+  const outcomes: RateLimitOutcome[] = [];
+  const receipts: Array<string | number> = [];
+  for (let i = 0; i < count; i++) {
+    const [allowed, remaining, resetMs, retryAfterMs, receipt] = reply.slice(1 + i * 5, 6 + i * 5);
+    outcomes.push({
+      allowed: allowed === 1,
+      remaining: Number(remaining),
+      resetMs: Number(resetMs),
+      retryAfterMs: Number(retryAfterMs),
+    });
+    receipts.push(receipt!);
+  }
+  return { allowed: reply[0] === 1, outcomes, receipts };
+}
