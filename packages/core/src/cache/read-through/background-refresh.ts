@@ -1,6 +1,6 @@
 import { SHARED, soloFlight, type Flight } from '../../stampede/single-flight.js';
 import { shouldRefreshEarly } from '../../stampede/xfetch.js';
-import type { ReadOutcome } from '../entry-reader.js';
+import type { ReadOutcome } from '../read-outcome.js';
 import { loadAndWrite } from './load.js';
 import type { LoadPlan } from './load-plan.js';
 import type { ReadThroughContext } from './read-through.context.js';

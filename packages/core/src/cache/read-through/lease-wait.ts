@@ -1,6 +1,7 @@
 import type { Flight, FlightControl } from '../../stampede/single-flight.js';
 import type { CacheFetchResult } from '../cache.types.js';
-import { readEntry, type ReadOutcome } from '../entry-reader.js';
+import { readEntry } from '../entry-reader.js';
+import type { ReadOutcome } from '../read-outcome.js';
 import { refreshInBackground } from './background-refresh.js';
 import { loadAndWrite } from './load.js';
 import type { LoadPlan } from './load-plan.js';

@@ -1,6 +1,6 @@
 import type { Flight, FlightControl } from '../../stampede/single-flight.js';
 import type { CacheFetchResult } from '../cache.types.js';
-import type { ReadOutcome } from '../entry-reader.js';
+import type { ReadOutcome } from '../read-outcome.js';
 import { LoadClaim } from './load-claim.js';
 import { fenceHoldMs, type LoadPlan } from './load-plan.js';
 import type { ReadThroughContext } from './read-through.context.js';
