@@ -2,8 +2,11 @@ import type { CheckedInstance } from './checked-instance.js';
 import type { CheckSettings, FaultedLink } from './history-check.types.js';
 import type { HistoryRun } from './history-runner.js';
 
-/** A call that hit its deadline: on a starved machine a healthy link meets it too (the call failed loudly). */
-export const TIMEOUT = /timed out|did not answer within/i;
+/**
+ * A call that hit its deadline, or was skipped by a breaker that deadlines opened (only unavailability opens
+ * one, never an error reply): on a starved machine a healthy link meets both, and the call failed loudly.
+ */
+export const TIMEOUT = /timed out|did not answer within|Circuit breaker open/i;
 
 /** The faulty link's effects outlast its fault windows while the breaker, opened by them, waits to probe. */
 export function faultedLink(run: HistoryRun, settings: CheckSettings): FaultedLink {
