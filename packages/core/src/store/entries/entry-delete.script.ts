@@ -1,5 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Deletes an entry and moves its fence, so a load that was in flight when the

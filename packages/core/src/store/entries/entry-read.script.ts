@@ -1,5 +1,5 @@
 import { LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Reads an entry in one round trip: the envelope, its write fence, and — on

@@ -1,5 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Writes an entry envelope, stamping its times from the server clock.

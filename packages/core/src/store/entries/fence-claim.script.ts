@@ -1,5 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Claims an entry's write fence for a load about to run its loader, or keeps

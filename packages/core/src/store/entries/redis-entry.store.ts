@@ -43,15 +43,13 @@ export class RedisEntryStore implements EntryStore {
     const args = [lease?.token ?? '', lease?.ttlMs ?? 0, lease?.whenStale ? '1' : '0'];
     const entryKeys = [keys.entry, keys.fence, keys.lease];
     if (!this.connection.isCluster) {
-      const reply = await this.connection.runDynamicBuffer<RawReadReply>(
-        entryReadScript,
-        [...entryKeys, ...tagKeys],
-        args,
-      );
+      const reply = await this.connection.run<RawReadReply>(entryReadScript, [...entryKeys, ...tagKeys], args, {
+        reply: 'buffer',
+      });
       return toResult(reply, reply.slice(4) as Array<Buffer | null>);
     }
     const [reply, ...versions] = await Promise.all([
-      this.connection.runBuffer<RawReadReply>(entryReadSlotScript, entryKeys, args),
+      this.connection.run<RawReadReply>(entryReadSlotScript, entryKeys, args, { reply: 'buffer' }),
       ...tagKeys.map((key) => this.connection.call((client) => client.getBuffer(key))),
     ]);
     return toResult(reply, versions);

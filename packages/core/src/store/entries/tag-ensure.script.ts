@@ -1,5 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Returns a tag's current version, creating one when the tag has none, and

@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Takes a lock and hands out its fencing token.

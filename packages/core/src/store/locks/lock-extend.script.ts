@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Extends a lock its caller still holds (compare-and-pexpire).

@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Releases a lock its caller still holds (compare-and-delete) and tells

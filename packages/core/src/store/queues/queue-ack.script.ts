@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 import { LUA_OVERLAY_CLEAR } from './queue-overlay.fragment.js';
 
 /**

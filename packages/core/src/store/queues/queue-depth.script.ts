@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /**
  * Backlog figures of one queue, on the server's clock.

@@ -85,10 +85,11 @@ export class RedisQueueStore implements QueueStore {
     count: number,
     ownerToken: string,
   ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null> {
-    const raw = await this.connection.runBuffer<[RawEntry[], number] | null>(
+    const raw = await this.connection.run<[RawEntry[], number] | null>(
       queueReadScript,
       [keys.stream, keys.owner.lock],
       [QUEUE_GROUP, consumer, count, ownerToken],
+      { reply: 'buffer' },
     );
     return raw ? { entries: raw[0].map(toEntry), othersPending: raw[1] === 1 } : null;
   }
@@ -97,10 +98,11 @@ export class RedisQueueStore implements QueueStore {
     const claimed: QueueEntry[] = [];
     let cursor = '0-0';
     do {
-      const reply = await this.connection.runBuffer<[Buffer, RawEntry[]] | null>(
+      const reply = await this.connection.run<[Buffer, RawEntry[]] | null>(
         queueClaimScript,
         [keys.stream, keys.owner.lock],
         [QUEUE_GROUP, consumer, cursor, 200, ownerToken, Math.max(0, Math.floor(minIdleMs))],
+        { reply: 'buffer' },
       );
       if (!reply) return null;
       claimed.push(...reply[1].map(toEntry));

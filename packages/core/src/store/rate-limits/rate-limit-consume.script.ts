@@ -10,7 +10,7 @@ import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
 import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
 import { LUA_SLIDING_WINDOW_STEP } from './rate-limit-sliding-window.script.js';
 import { LUA_TOKEN_BUCKET_STEP } from './rate-limit-token-bucket.script.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /** The code each algorithm goes by in ARGV (its step's position in the script's table). */
 export const RATE_LIMIT_ALGORITHM_CODES: Record<RateLimitAlgorithm, number> = {

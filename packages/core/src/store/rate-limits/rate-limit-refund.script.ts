@@ -1,7 +1,7 @@
 import { RATE_LIMIT_ALGORITHM_CODES, RATE_LIMIT_MAX_BATCH } from './rate-limit-consume.script.js';
 import type { RateLimitConsumeRequest } from '../rate-limit.store.js';
 import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LuaScript } from '../redis/script-commands.js';
 
 /** ARGV values per policy. */
 export const RATE_LIMIT_REFUND_ARGS_PER_POLICY = 5;
