@@ -2,7 +2,8 @@ import { Cluster, type Redis } from 'ioredis';
 import type { BreakerRouter } from '../../resilience/node-breakers.js';
 import { ClusterRouter } from './cluster-router.js';
 import { openClient, quit, type ConnectionTuning, type RedisClient, type RedisInput } from './redis-client.js';
-import { ScriptCommands, type LuaScript, type ReplyMode, type ScriptArg } from './script-commands.js';
+import type { LuaScript } from './redis-script.js';
+import { ScriptCommands } from './script-commands.js';
 
 export type { ConnectionTuning, RedisClient, RedisInput } from './redis-client.js';
 
@@ -42,25 +43,23 @@ export class RedisConnection {
   }
 
   /**
-   * Runs a script by SHA (EVAL once per server that does not know it yet).
-   * A script with a varying number of keys (`numberOfKeys` -1) gets the count
-   * first; that is for standalone only: on Cluster, auto-pipelining routes a
-   * command by its first argument, so give Cluster a fixed-key variant.
+   * Runs a script by SHA (EVAL once per server that does not know it yet) and
+   * decodes its reply. A script with a varying number of keys (`numberOfKeys`
+   * -1) gets the count first; that is for standalone only: on Cluster,
+   * auto-pipelining routes a command by its first argument, so give Cluster a
+   * fixed-key variant.
    */
-  run<T>(
-    script: LuaScript,
-    keys: readonly string[],
-    args: readonly ScriptArg[],
-    options: { reply?: ReplyMode } = {},
-  ): Promise<T> {
-    const command = this.scripts.command(script, options.reply ?? 'string');
+  run<K, A, R>(script: LuaScript<K, A, R>, keys: NoInfer<K>, args: NoInfer<A>): Promise<R> {
+    const command = this.scripts.command(script);
+    const keyList = script.keyList(keys);
+    const argList = script.argList(args);
     if (script.numberOfKeys < 0) {
-      return this.bounded(() => command(keys.length, ...keys, ...args) as Promise<T>);
+      return this.bounded(() => command(keyList.length, ...keyList, ...argList)).then((reply) => script.decode(reply));
     }
-    if (keys.length !== script.numberOfKeys) {
-      throw new Error(`Script ${script.name} expects ${script.numberOfKeys} keys, got ${keys.length}`);
+    if (keyList.length !== script.numberOfKeys) {
+      throw new Error(`Script ${script.name} expects ${script.numberOfKeys} keys, got ${keyList.length}`);
     }
-    return this.bounded(() => command(...keys, ...args) as Promise<T>);
+    return this.bounded(() => command(...keyList, ...argList)).then((reply) => script.decode(reply));
   }
 
   /**
@@ -70,22 +69,23 @@ export class RedisConnection {
    * (EVAL): a freshly promoted replica may not know its SHA, and a NOSCRIPT
    * retry would come after the WAIT and prove nothing.
    */
-  async runAndWait<T>(
-    script: LuaScript,
-    keys: readonly string[],
-    args: readonly ScriptArg[],
-    replicas: number,
-    timeoutMs: number,
-  ): Promise<{ reply: T; replicas: number }> {
+  async runAndWait<K, A, R>(
+    script: LuaScript<K, A, R>,
+    keys: NoInfer<K>,
+    args: NoInfer<A>,
+    wait: { replicas: number; timeoutMs: number },
+  ): Promise<{ reply: R; replicas: number }> {
+    if (script.reply !== 'string') throw new Error(`Script ${script.name} replies with buffers: run it without WAIT`);
+    const keyList = script.keyList(keys);
     const pipeline = this.client.pipeline();
-    pipeline.eval(script.lua, keys.length, ...keys, ...args);
-    pipeline.call('WAIT', replicas, timeoutMs);
+    pipeline.eval(script.lua, keyList.length, ...keyList, ...script.argList(args));
+    pipeline.call('WAIT', wait.replicas, wait.timeoutMs);
     const results = await pipeline.exec();
     const [scripted, waited] = results ?? [];
     if (!scripted || !waited) throw new Error('the pipeline was discarded');
     if (scripted[0]) throw scripted[0];
     if (waited[0]) throw waited[0];
-    return { reply: scripted[1] as T, replicas: Number(waited[1]) };
+    return { reply: script.decode(scripted[1]), replicas: Number(waited[1]) };
   }
 
   /**
@@ -94,7 +94,7 @@ export class RedisConnection {
    * pipeline is open is missing from that pipeline.
    */
   define(...scripts: LuaScript[]): void {
-    for (const script of scripts) this.scripts.command(script, 'string');
+    for (const script of scripts) this.scripts.command(script);
   }
 
   /**

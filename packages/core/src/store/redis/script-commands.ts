@@ -1,20 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
-
-/** A Lua script as Cachet stores it: a constant, never built from input. */
-export interface LuaScript {
-  /** Command name registered with `defineCommand`; also the EVALSHA cache key. */
-  readonly name: string;
-  /** The KEYS count, or -1 when it varies (the count is then sent first). */
-  readonly numberOfKeys: number;
-  readonly lua: string;
-}
-
-/** Strings as Buffers (binary-safe values) or as strings. */
-export type ReplyMode = 'buffer' | 'string';
-
-export type ScriptArg = string | number | Buffer;
+import type { LuaScript, ReplyMode, ScriptArg } from './redis-script.js';
 
 type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
 
@@ -32,8 +19,9 @@ export class ScriptCommands {
 
   constructor(private readonly client: RedisClient) {}
 
-  /** The command sending `script` (arguments: its keys, then its ARGV). */
-  command(script: LuaScript, reply: ReplyMode): ScriptCommand {
+  /** The command sending `script` (arguments: its keys, then its ARGV), with the reply mode it asks for. */
+  command(script: LuaScript): ScriptCommand {
+    const reply = script.reply;
     const id = reply === 'buffer' ? `${script.name}Buffer` : script.name;
     let command = this.commands.get(id);
     if (!command) {
