@@ -11,7 +11,9 @@ import type {
   WakeSignal,
 } from '../entry.store.js';
 import type { EntryKeys } from '../key-space.js';
-import { leaseAcquireScript, leaseExtendScript, leaseReleaseScript } from './lease.script.js';
+import { leaseAcquireScript } from './lease-acquire.script.js';
+import { leaseReleaseScript } from './lease-release.script.js';
+import { lockExtendScript } from '../locks/lock-extend.script.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { tagBumpScript } from './tag-bump.script.js';
 import { tagEnsureScript } from './tag-ensure.script.js';
@@ -32,7 +34,7 @@ export class RedisEntryStore implements EntryStore {
       tagEnsureScript,
       tagBumpScript,
       leaseAcquireScript,
-      leaseExtendScript,
+      lockExtendScript,
       leaseReleaseScript,
     );
   }
@@ -114,7 +116,7 @@ export class RedisEntryStore implements EntryStore {
   }
 
   extendLease(lease: string, token: string, ttlMs: number): Promise<boolean> {
-    return this.connection.run(leaseExtendScript, { lease }, { token, ttlMs });
+    return this.connection.run(lockExtendScript, { lock: lease }, { token, ttlMs });
   }
 
   async releaseLease(lease: string, token: string, wake: WakeSignal): Promise<void> {
