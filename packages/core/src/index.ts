@@ -29,7 +29,8 @@ export type { Store, MessageBus, MessageHandler, BusSubscription } from './store
 export type { EntryStore } from './store/entry.store.js';
 export { RedisStore } from './store/redis/redis.store.js';
 export { MemoryStore } from './store/memory/memory.store.js';
-export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis/redis-connection.js';
+export { RedisConnection, type RedisInput, type RedisClient } from './store/redis/redis-connection.js';
+export type { LuaScript } from './store/redis/redis-script.js';
 export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
 
 // Rate limits

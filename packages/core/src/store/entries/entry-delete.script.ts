@@ -1,5 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Deletes an entry and moves its fence, so a load that was in flight when the
@@ -9,11 +9,13 @@ import type { LuaScript } from '../redis/redis-connection.js';
  * ARGV: fenceTtlMs
  * Returns the number of entries deleted (0 or 1).
  */
-export const entryDeleteScript: LuaScript = {
+export const entryDeleteScript = defineScript({
   name: 'cachetEntryDelete',
-  numberOfKeys: 2,
+  keys: ['entry', 'fence'],
+  args: ['fenceTtlMs'],
+  decode: (deleted: number) => deleted,
   lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
 redis.call('SET', KEYS[2], next_version(KEYS[2]), 'PX', ARGV[1])
 return redis.call('DEL', KEYS[1])
 `,
-};
+});

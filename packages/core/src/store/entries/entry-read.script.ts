@@ -1,22 +1,21 @@
 import { LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { EntryReadResult } from '../entry.store.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Reads an entry in one round trip: the envelope, its write fence, and — on
  * standalone — the current versions of the namespace generation and its tags.
  * Sliding entries (flag 8 in the envelope) get their TTL reset here to their
- * full sliding TTL, capped by the envelope's hard expiry — whoever reads them. On a miss, or a stale entry when asked, it also tries to take the
- * load lease, so a cold miss costs the same single round trip.
+ * full sliding TTL, capped by the envelope's hard expiry — whoever reads them.
+ * On a miss, or a stale entry when asked, it also tries to take the load
+ * lease, so a cold miss costs the same single round trip.
  *
- * KEYS: entry, fence, lease, [generation, tag...]
+ * KEYS: entry, fence, lease, then tags (the generation and the tag keys, standalone only)
  * ARGV: leaseToken ('' = do not lease), leaseTtlMs, leaseWhenStale ('1'|'0')
  * Returns: { value|false, nowMs, fence|false, leaseState, tagVersion|false... }
  *   leaseState: -1 not asked, 0 acquired, n > 0 held by another for n more ms
  */
-export const entryReadScript: LuaScript = {
-  name: 'cachetEntryRead',
-  numberOfKeys: -1,
-  lua: `${LUA_NOW_MS}
+const LUA = `${LUA_NOW_MS}
 local value = redis.call('GET', KEYS[1])
 if value then
   local hard, logical, created, flags = string.match(value, '^c1 (%d+) (%d+) (%d+) %d+ (%d+) ')
@@ -50,12 +49,30 @@ for i = 4, #KEYS do
   reply[#reply + 1] = redis.call('GET', KEYS[i])
 end
 return reply
-`,
+`;
+
+type RawReadReply = [Buffer | null, number, Buffer | null, number, ...Array<Buffer | null>];
+
+const read = {
+  lua: LUA,
+  keys: ['entry', 'fence', 'lease'] as const,
+  args: ['leaseToken', 'leaseTtlMs', 'leaseWhenStale'] as const,
+  reply: 'buffer' as const,
+  decode: (reply: RawReadReply): EntryReadResult => ({
+    raw: reply[0] ?? null,
+    now: Number(reply[1]),
+    fence: reply[2]?.toString() ?? '',
+    lease: Number(reply[3]),
+    tagVersions: reply.slice(4).map((version) => version?.toString() ?? null),
+  }),
 };
+
+export const entryReadScript = defineScript({ ...read, name: 'cachetEntryRead', moreKeys: 'tags' });
 
 /**
  * The same script with exactly the entry's three keys, for Cluster: ioredis's
  * auto-pipelining routes a command by its first argument, which for a
- * variable-key script would be the key count rather than a key.
+ * variable-key script would be the key count rather than a key. Its reply
+ * has no tag versions (they live in other slots).
  */
-export const entryReadSlotScript: LuaScript = { ...entryReadScript, name: 'cachetEntryReadSlot', numberOfKeys: 3 };
+export const entryReadSlotScript = defineScript({ ...read, name: 'cachetEntryReadSlot' });

@@ -1,11 +1,11 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Writes an entry envelope, stamping its times from the server clock.
  *
  * mode 'load': the value came from a loader that began when the fence was
- * ARGV[6]. If the fence moved since (a write, delete or eviction of this key),
+ * expectedFence. If the fence moved since (a write, delete or eviction of this key),
  * the loaded value is older than what the cache was told, so it is dropped —
  * the "no stale set" rule of leases. mode 'write': an authoritative write
  * (set, write-through); it moves the fence so in-flight loads cannot
@@ -16,9 +16,22 @@ import type { LuaScript } from '../redis/redis-connection.js';
  * ARGV: body, logicalTtlMs, physicalTtlMs, hardTtlMs, mode, expectedFence, leaseToken, fenceTtlMs, channel, message
  * Returns 1 when written, 0 when dropped.
  */
-export const entryWriteScript: LuaScript = {
+export const entryWriteScript = defineScript({
   name: 'cachetEntryWrite',
-  numberOfKeys: 3,
+  keys: ['entry', 'fence', 'lease'],
+  args: [
+    'body',
+    'logicalTtlMs',
+    'physicalTtlMs',
+    'hardTtlMs',
+    'mode',
+    'expectedFence',
+    'leaseToken',
+    'fenceTtlMs',
+    'channel',
+    'message',
+  ],
+  decode: (written: number) => written === 1,
   lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
 local written = 0
 local fence = redis.call('GET', KEYS[2]) or ''
@@ -38,4 +51,4 @@ end
 redis.call('PUBLISH', ARGV[9], ARGV[10])
 return written
 `,
-};
+});

@@ -1,27 +1,29 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Claims an entry's write fence for a load about to run its loader, or keeps
  * a claim alive while it runs.
  *
- * Claim (ARGV[1] = ''): returns the current fence — a new version when there
- * is none — and makes it live at least ARGV[2] ms. The loader starts after
+ * Claim (claimedFence ''): returns the current fence — a new version when
+ * there is none — and makes it live at least holdMs. The loader starts after
  * the claim, so whatever was written before it is already in the source; the
  * load presents this version when it writes, and any write, delete or
  * eviction after the claim makes it differ. A load therefore never presents
  * "no fence": a fence that moved or lapsed under it never matches, however
  * long the load runs.
  *
- * Hold (ARGV[1] = the claimed fence): extends it to at least ARGV[2] ms if it
- * is still the current fence.
+ * Hold (claimedFence = the fence it claimed): extends it to at least holdMs if
+ * it is still the current fence.
  *
- * KEYS: fence   ARGV: claimed fence ('' to claim), holdMs
+ * KEYS: fence   ARGV: claimedFence ('' to claim), holdMs
  * Returns the fence, or false when a held one moved.
  */
-export const fenceClaimScript: LuaScript = {
+export const fenceClaimScript = defineScript({
   name: 'cachetFenceClaim',
-  numberOfKeys: 1,
+  keys: ['fence'],
+  args: ['claimedFence', 'holdMs'],
+  decode: (fence: string | null) => fence,
   lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
 local fence = redis.call('GET', KEYS[1])
 if ARGV[1] ~= '' and fence ~= ARGV[1] then return false end
@@ -33,4 +35,4 @@ elseif redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return fence
 `,
-};
+});

@@ -11,11 +11,12 @@ import type {
   WakeSignal,
 } from '../entry.store.js';
 import type { EntryKeys } from '../key-space.js';
-import { leaseAcquireScript, leaseExtendScript, leaseReleaseScript } from './lease.script.js';
+import { leaseAcquireScript } from './lease-acquire.script.js';
+import { leaseReleaseScript } from './lease-release.script.js';
+import { lockExtendScript } from '../locks/lock-extend.script.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { tagBumpScript, tagEnsureScript } from './tag-ensure.script.js';
-
-type RawReadReply = [Buffer | null, number, Buffer | null, number, ...Array<Buffer | null>];
+import { tagBumpScript } from './tag-bump.script.js';
+import { tagEnsureScript } from './tag-ensure.script.js';
 
 /**
  * Entries on Redis. On standalone a read is one script; on Cluster the tag
@@ -33,28 +34,27 @@ export class RedisEntryStore implements EntryStore {
       tagEnsureScript,
       tagBumpScript,
       leaseAcquireScript,
-      leaseExtendScript,
+      lockExtendScript,
       leaseReleaseScript,
     );
   }
 
   async read(request: EntryReadRequest): Promise<EntryReadResult> {
     const { keys, tagKeys, lease } = request;
-    const args = [lease?.token ?? '', lease?.ttlMs ?? 0, lease?.whenStale ? '1' : '0'];
-    const entryKeys = [keys.entry, keys.fence, keys.lease];
+    const args = {
+      leaseToken: lease?.token ?? '',
+      leaseTtlMs: lease?.ttlMs ?? 0,
+      leaseWhenStale: lease?.whenStale ? '1' : '0',
+    };
     if (!this.connection.isCluster) {
-      const reply = await this.connection.runDynamicBuffer<RawReadReply>(
-        entryReadScript,
-        [...entryKeys, ...tagKeys],
-        args,
-      );
-      return toResult(reply, reply.slice(4) as Array<Buffer | null>);
+      return this.connection.run(entryReadScript, { ...keys, tags: tagKeys }, args);
     }
-    const [reply, ...versions] = await Promise.all([
-      this.connection.runBuffer<RawReadReply>(entryReadSlotScript, entryKeys, args),
+    const [result, ...versions] = await Promise.all([
+      this.connection.run(entryReadSlotScript, keys, args),
       ...tagKeys.map((key) => this.connection.call((client) => client.getBuffer(key))),
     ]);
-    return toResult(reply, versions);
+    result.tagVersions = versions.map((version) => version?.toString() ?? null);
+    return result;
   }
 
   async peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult> {
@@ -70,44 +70,37 @@ export class RedisEntryStore implements EntryStore {
     };
   }
 
-  async write(request: EntryWriteRequest): Promise<boolean> {
-    const { keys } = request;
-    const written = await this.connection.run<number>(
-      entryWriteScript,
-      [keys.entry, keys.fence, keys.lease],
-      [
-        request.body,
-        request.logicalTtlMs,
-        request.physicalTtlMs,
-        request.hardTtlMs,
-        request.mode,
-        request.expectedFence,
-        request.leaseToken,
-        request.fenceTtlMs,
-        request.wake.channel,
-        request.wake.message,
-      ],
-    );
-    return written === 1;
+  write(request: EntryWriteRequest): Promise<boolean> {
+    const { keys, wake } = request;
+    return this.connection.run(entryWriteScript, keys, {
+      body: request.body,
+      logicalTtlMs: request.logicalTtlMs,
+      physicalTtlMs: request.physicalTtlMs,
+      hardTtlMs: request.hardTtlMs,
+      mode: request.mode,
+      expectedFence: request.expectedFence,
+      leaseToken: request.leaseToken,
+      fenceTtlMs: request.fenceTtlMs,
+      channel: wake.channel,
+      message: wake.message,
+    });
   }
 
   async claimFence(fenceKey: string, holdMs: number): Promise<string> {
-    return (await this.connection.run<string>(fenceClaimScript, [fenceKey], ['', holdMs]))!;
+    return (await this.connection.run(fenceClaimScript, { fence: fenceKey }, { claimedFence: '', holdMs }))!;
   }
 
   async holdFence(fenceKey: string, fence: string, holdMs: number): Promise<boolean> {
-    return (await this.connection.run<string | null>(fenceClaimScript, [fenceKey], [fence, holdMs])) !== null;
+    return (await this.connection.run(fenceClaimScript, { fence: fenceKey }, { claimedFence: fence, holdMs })) !== null;
   }
 
   async delete(keys: readonly EntryKeys[], fenceTtlMs: number): Promise<number> {
-    const deleted = await Promise.all(
-      keys.map((key) => this.connection.run<number>(entryDeleteScript, [key.entry, key.fence], [fenceTtlMs])),
-    );
+    const deleted = await Promise.all(keys.map((key) => this.connection.run(entryDeleteScript, key, { fenceTtlMs })));
     return deleted.reduce((sum, n) => sum + n, 0);
   }
 
   ensureTags(tagKeys: readonly string[], ttlMs: number): Promise<string[]> {
-    return Promise.all(tagKeys.map((key) => this.connection.run<string>(tagEnsureScript, [key], [ttlMs])));
+    return Promise.all(tagKeys.map((tag) => this.connection.run(tagEnsureScript, { tag }, { ttlMs })));
   }
 
   async readTags(tagKeys: readonly string[]): Promise<Array<string | null>> {
@@ -115,19 +108,19 @@ export class RedisEntryStore implements EntryStore {
   }
 
   async bumpTags(tagKeys: readonly string[], ttlMs: number): Promise<void> {
-    await Promise.all(tagKeys.map((key) => this.connection.run<string>(tagBumpScript, [key], [ttlMs])));
+    await Promise.all(tagKeys.map((tag) => this.connection.run(tagBumpScript, { tag }, { ttlMs })));
   }
 
-  acquireLease(leaseKey: string, token: string, ttlMs: number): Promise<LeaseState> {
-    return this.connection.run<number>(leaseAcquireScript, [leaseKey], [token, ttlMs]);
+  acquireLease(lease: string, token: string, ttlMs: number): Promise<LeaseState> {
+    return this.connection.run(leaseAcquireScript, { lease }, { token, ttlMs });
   }
 
-  async extendLease(leaseKey: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.connection.run<number>(leaseExtendScript, [leaseKey], [token, ttlMs])) === 1;
+  extendLease(lease: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.connection.run(lockExtendScript, { lock: lease }, { token, ttlMs });
   }
 
-  async releaseLease(leaseKey: string, token: string, wake: WakeSignal): Promise<void> {
-    await this.connection.run<number>(leaseReleaseScript, [leaseKey], [token, wake.channel, wake.message]);
+  async releaseLease(lease: string, token: string, wake: WakeSignal): Promise<void> {
+    await this.connection.run(leaseReleaseScript, { lease }, { token, channel: wake.channel, message: wake.message });
   }
 
   async scan(match: string, onBatch: (entryKeys: string[]) => Promise<void>): Promise<void> {
@@ -144,14 +137,4 @@ export class RedisEntryStore implements EntryStore {
   pttl(key: string): Promise<number> {
     return this.connection.call((client) => client.pttl(key));
   }
-}
-
-function toResult(reply: RawReadReply, versions: Array<Buffer | null>): EntryReadResult {
-  return {
-    raw: reply[0] ?? null,
-    now: Number(reply[1]),
-    fence: reply[2]?.toString() ?? '',
-    lease: Number(reply[3]),
-    tagVersions: versions.map((version) => version?.toString() ?? null),
-  };
 }

@@ -1,17 +1,19 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Returns a tag's current version, creating one when the tag has none, and
- * extends its life to at least ARGV[1]. Entries therefore never record an
+ * extends its life to at least ttlMs. Entries therefore never record an
  * "absent" tag: if tag state is ever lost (expiry, eviction), the versions
  * stop matching and dependents become misses — never resurrections.
  *
  * KEYS: tag   ARGV: ttlMs   Returns: version
  */
-export const tagEnsureScript: LuaScript = {
+export const tagEnsureScript = defineScript({
   name: 'cachetTagEnsure',
-  numberOfKeys: 1,
+  keys: ['tag'],
+  args: ['ttlMs'],
+  decode: (version: string) => version,
   lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
 local v = redis.call('GET', KEYS[1])
 if not v then
@@ -22,19 +24,4 @@ elseif redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
 end
 return v
 `,
-};
-
-/**
- * Invalidates a tag: one SET, whatever the number of tagged entries.
- *
- * KEYS: tag   ARGV: ttlMs   Returns: the new version
- */
-export const tagBumpScript: LuaScript = {
-  name: 'cachetTagBump',
-  numberOfKeys: 1,
-  lua: `${LUA_NOW_MS}${LUA_NEXT_VERSION}
-local v = next_version(KEYS[1])
-redis.call('SET', KEYS[1], v, 'PX', ARGV[1])
-return v
-`,
-};
+});

@@ -1,4 +1,5 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import type { LockAcquireResult } from '../lock.store.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Takes a lock and hands out its fencing token.
@@ -11,9 +12,12 @@ import type { LuaScript } from '../redis/redis-connection.js';
  * returned as a string: a Lua number would be truncated to an integer reply
  * anyway, but the string keeps every digit explicit.
  */
-export const lockAcquireScript: LuaScript = {
+export const lockAcquireScript = defineScript({
   name: 'cachetLockAcquire',
-  numberOfKeys: 2,
+  keys: ['lock', 'fence'],
+  args: ['token', 'ttlMs', 'fenceTtlMs'],
+  decode: ([acquired, value]: [number, number | string]): LockAcquireResult =>
+    acquired === 1 ? { acquired: true, fencingToken: Number(value) } : { acquired: false, remainingMs: Number(value) },
   lua: `
 local t = redis.call('TIME')
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -25,4 +29,4 @@ local fence = string.format('%.0f', math.max(last + 1, now))
 redis.call('SET', KEYS[2], fence, 'PX', ARGV[3])
 return {1, fence}
 `,
-};
+});

@@ -1,4 +1,4 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /**
  * Releases a lock its caller still holds (compare-and-delete) and tells
@@ -6,13 +6,15 @@ import type { LuaScript } from '../redis/redis-connection.js';
  * A lock already lost (expired, taken by another) is left alone and nobody is woken.
  * KEYS: lock   ARGV: token, channel, name   Returns 1 when released.
  */
-export const lockReleaseScript: LuaScript = {
+export const lockReleaseScript = defineScript({
   name: 'cachetLockRelease',
-  numberOfKeys: 1,
+  keys: ['lock'],
+  args: ['token', 'channel', 'name'],
+  decode: (released: number) => released === 1,
   lua: `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `,
-};
+});

@@ -18,22 +18,15 @@ export class RedisLockStore implements LockStore {
     this.bus = bus ?? new RedisBus(connection);
   }
 
-  async acquire(keys: LockKeys, token: string, ttlMs: number, fenceTtlMs: number): Promise<LockAcquireResult> {
-    const [acquired, value] = await this.connection.run<[number, number | string]>(
-      lockAcquireScript,
-      [keys.lock, keys.fence],
-      [token, ttlMs, fenceTtlMs],
-    );
-    return acquired === 1
-      ? { acquired: true, fencingToken: Number(value) }
-      : { acquired: false, remainingMs: Number(value) };
+  acquire(keys: LockKeys, token: string, ttlMs: number, fenceTtlMs: number): Promise<LockAcquireResult> {
+    return this.connection.run(lockAcquireScript, keys, { token, ttlMs, fenceTtlMs });
   }
 
-  async extend(keys: LockKeys, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.connection.run<number>(lockExtendScript, [keys.lock], [token, ttlMs])) === 1;
+  extend(keys: LockKeys, token: string, ttlMs: number): Promise<boolean> {
+    return this.connection.run(lockExtendScript, keys, { token, ttlMs });
   }
 
-  async release(keys: LockKeys, token: string, channel: string, name: string): Promise<boolean> {
-    return (await this.connection.run<number>(lockReleaseScript, [keys.lock], [token, channel, name])) === 1;
+  release(keys: LockKeys, token: string, channel: string, name: string): Promise<boolean> {
+    return this.connection.run(lockReleaseScript, keys, { token, channel, name });
   }
 }

@@ -132,7 +132,7 @@ export class MemoryEntryStore implements EntryStore {
   }
 
   async extendLease(leaseKey: string, token: string, ttlMs: number): Promise<boolean> {
-    return this.kv.getString(leaseKey) === token && this.kv.expire(leaseKey, ttlMs);
+    return this.kv.expireIfHeld(leaseKey, token, ttlMs);
   }
 
   async releaseLease(leaseKey: string, token: string, wake: WakeSignal): Promise<void> {

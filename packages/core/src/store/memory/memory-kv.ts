@@ -55,6 +55,11 @@ export class MemoryKeyValue {
     return true;
   }
 
+  /** Extends a key that still holds `token` (a lock or a lease; the Lua twin is lock-extend.script.ts). */
+  expireIfHeld(key: string, token: string, ttlMs: number): boolean {
+    return this.getString(key) === token && this.expire(key, ttlMs);
+  }
+
   /** A fresh version string, distinct from the key's current one (mirrors the Lua `next_version`). */
   nextVersion(key: string): string {
     const micros = BigInt(Math.round(performance.timeOrigin * 1000 + performance.now() * 1000));

@@ -22,7 +22,7 @@ export class MemoryLockStore implements LockStore {
   }
 
   async extend(keys: LockKeys, token: string, ttlMs: number): Promise<boolean> {
-    return this.kv.getString(keys.lock) === token && this.kv.expire(keys.lock, ttlMs);
+    return this.kv.expireIfHeld(keys.lock, token, ttlMs);
   }
 
   /** The token holding the lock now, or null (lets in-process queues fence by their owner lease). */

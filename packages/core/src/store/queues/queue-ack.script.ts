@@ -1,16 +1,20 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 import { LUA_OVERLAY_CLEAR } from './queue-overlay.fragment.js';
 
 /**
  * Acknowledges persisted entries: XACK, XDEL (the stream only ever holds the
  * backlog) and the overlay cleared where it still shows one of them — by the
  * holder of the owner lease only.
- * KEYS: stream, pending, owner lease   ARGV: group, owner token, then id1, key1, id2, key2, ...
- * Returns how many entries were still pending, or -1 when the token does not hold the lease.
+ * KEYS: stream, pending, ownerLease   ARGV: group, ownerToken, then idKeyPairs (id1, key1, id2, key2, ...)
+ * Returns how many entries were still pending, or -1 when the token does not hold the lease
+ * (decoded: whether it held it).
  */
-export const queueAckScript: LuaScript = {
+export const queueAckScript = defineScript({
   name: 'cachetQueueAck',
-  numberOfKeys: 3,
+  keys: ['stream', 'pending', 'ownerLease'],
+  args: ['group', 'ownerToken'],
+  moreArgs: 'idKeyPairs',
+  decode: (acked: number) => acked >= 0,
   lua: `${LUA_OVERLAY_CLEAR}
 if redis.call('GET', KEYS[3]) ~= ARGV[2] then return -1 end
 local acked = 0
@@ -22,4 +26,4 @@ for i = 3, #ARGV, 2 do
 end
 return acked
 `,
-};
+});

@@ -1,4 +1,5 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import type { AppendResult } from '../queue.store.js';
 import { LUA_ENSURE_GROUP, LUA_NEWEST_TOUCH } from './queue-overlay.fragment.js';
 
 /**
@@ -7,9 +8,12 @@ import { LUA_ENSURE_GROUP, LUA_NEWEST_TOUCH } from './queue-overlay.fragment.js'
  * KEYS: stream, pending, newest   ARGV: maxPending, key, op (w|d), args, value, hasValue (1|0), group
  * Returns {1, id} when appended, {0, depth} when refused.
  */
-export const queueAppendScript: LuaScript = {
+export const queueAppendScript = defineScript({
   name: 'cachetQueueAppend',
-  numberOfKeys: 3,
+  keys: ['stream', 'pending', 'newest'],
+  args: ['maxPending', 'key', 'op', 'args', 'value', 'hasValue', 'group'],
+  decode: ([appended, value]: [number, string | number]): AppendResult =>
+    appended === 1 ? { accepted: true, id: String(value) } : { accepted: false, depth: Number(value) },
   lua: `${LUA_ENSURE_GROUP}${LUA_NEWEST_TOUCH}
 ensure_group(KEYS[1], ARGV[7])
 local depth = redis.call('XLEN', KEYS[1])
@@ -32,4 +36,4 @@ end
 newest_touch(KEYS[3], ARGV[2], id)
 return {1, id}
 `,
-};
+});

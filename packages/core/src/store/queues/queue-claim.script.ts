@@ -1,20 +1,25 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import { toQueueEntry, type RawStreamEntry } from './stream-entry.js';
 import { LUA_ENSURE_GROUP } from './queue-overlay.fragment.js';
 
 /**
  * One page of taking over the delivered-but-unacknowledged entries of the
- * group idle for at least `minIdle` ms (XAUTOCLAIM), for the holder of the
+ * group idle for at least `minIdleMs` (XAUTOCLAIM), for the holder of the
  * owner lease only: it is the queue's one flusher, so whatever another
  * consumer still holds belongs to one that died or lost its lease. At
- * takeover `minIdle` is 0; the owner repeats it every visibility timeout. On
+ * takeover `minIdleMs` is 0; the owner repeats it every visibility timeout. On
  * the last page, consumers left with nothing pending are removed, so the
  * group does not collect one consumer per past process.
- * KEYS: stream, owner lease   ARGV: group, consumer, cursor, count, owner token, minIdle
+ * KEYS: stream, ownerLease   ARGV: group, consumer, cursor, count, ownerToken, minIdleMs
  * Returns {next cursor ('0-0' when done), [[id, fields], ...]}, or nil when the token does not hold the lease.
  */
-export const queueClaimScript: LuaScript = {
+export const queueClaimScript = defineScript({
   name: 'cachetQueueClaim',
-  numberOfKeys: 2,
+  keys: ['stream', 'ownerLease'],
+  args: ['group', 'consumer', 'cursor', 'count', 'ownerToken', 'minIdleMs'],
+  reply: 'buffer',
+  decode: (reply: [Buffer, RawStreamEntry[]] | null) =>
+    reply && { cursor: reply[0].toString(), entries: reply[1].map(toQueueEntry) },
   lua: `${LUA_ENSURE_GROUP}
 if redis.call('GET', KEYS[2]) ~= ARGV[5] then return false end
 ensure_group(KEYS[1], ARGV[1])
@@ -34,4 +39,4 @@ if reply[1] == '0-0' then
 end
 return {reply[1], entries}
 `,
-};
+});

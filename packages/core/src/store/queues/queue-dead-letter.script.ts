@@ -1,4 +1,5 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import type { DeadLetterMove } from '../queue.store.js';
 import { LUA_OVERLAY_CLEAR } from './queue-overlay.fragment.js';
 
 /**
@@ -8,13 +9,15 @@ import { LUA_OVERLAY_CLEAR } from './queue-overlay.fragment.js';
  * The key's newest append is recorded (the overlay names it, as this entry
  * is still pending), so a replay can tell whether a newer write came after.
  * Only the holder of the owner lease may move entries.
- * KEYS: stream, dead, pending, newest, owner lease
- * ARGV: group, id, key, op, args, value, hasValue, version, error, attempts, owner token
+ * KEYS: stream, dead, pending, newest, ownerLease
+ * ARGV: group, id, key, op, args, value, hasValue, version, error, attempts, ownerToken
  * Returns 1 when moved, 0 when the entry was no longer pending, -1 when the token does not hold the lease.
  */
-export const queueDeadLetterScript: LuaScript = {
+export const queueDeadLetterScript = defineScript({
   name: 'cachetQueueDeadLetter',
-  numberOfKeys: 5,
+  keys: ['stream', 'dead', 'pending', 'newest', 'ownerLease'],
+  args: ['group', 'id', 'key', 'op', 'args', 'value', 'hasValue', 'version', 'error', 'attempts', 'ownerToken'],
+  decode: (moved: number): DeadLetterMove => (moved === 1 ? 'moved' : moved === 0 ? 'gone' : 'not-owner'),
   lua: `${LUA_OVERLAY_CLEAR}
 if redis.call('GET', KEYS[5]) ~= ARGV[11] then return -1 end
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
@@ -37,4 +40,4 @@ redis.call('XDEL', KEYS[1], ARGV[2])
 overlay_clear(KEYS[3], ARGV[3], ARGV[2])
 return 1
 `,
-};
+});

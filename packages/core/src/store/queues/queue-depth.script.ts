@@ -1,12 +1,20 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import type { QueueDepth } from '../queue.store.js';
+import { streamIdTime } from './stream-id.js';
 
 /**
  * Backlog figures of one queue, on the server's clock.
  * KEYS: stream, dead   Returns {depth, oldest entry id or '', dead letters, now ms}.
  */
-export const queueDepthScript: LuaScript = {
+export const queueDepthScript = defineScript({
   name: 'cachetQueueDepth',
-  numberOfKeys: 2,
+  keys: ['stream', 'dead'],
+  args: [],
+  decode: ([depth, oldest, deadLetters, now]: [number, string, number, number]): QueueDepth => ({
+    depth,
+    deadLetters,
+    oldestAgeMs: oldest ? Math.max(0, now - streamIdTime(oldest)) : null,
+  }),
   lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -18,4 +26,4 @@ if depth > 0 then
 end
 return {depth, oldest, redis.call('XLEN', KEYS[2]), now}
 `,
-};
+});

@@ -1,4 +1,5 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import { toQueueEntry, type RawStreamEntry } from './stream-entry.js';
 import { LUA_ENSURE_GROUP } from './queue-overlay.fragment.js';
 
 /**
@@ -10,12 +11,16 @@ import { LUA_ENSURE_GROUP } from './queue-overlay.fragment.js';
  * It also says whether another consumer still has entries pending: only the
  * owner may settle them, so they are orphans the owner must claim before it
  * persists newer writes of their keys.
- * KEYS: stream, owner lease   ARGV: group, consumer, count, owner token
+ * KEYS: stream, ownerLease   ARGV: group, consumer, count, ownerToken
  * Returns {[[id, fields], ...], others pending (1|0)}, or nil when the token does not hold the lease.
  */
-export const queueReadScript: LuaScript = {
+export const queueReadScript = defineScript({
   name: 'cachetQueueRead',
-  numberOfKeys: 2,
+  keys: ['stream', 'ownerLease'],
+  args: ['group', 'consumer', 'count', 'ownerToken'],
+  reply: 'buffer',
+  decode: (reply: [RawStreamEntry[], number] | null) =>
+    reply && { entries: reply[0].map(toQueueEntry), othersPending: reply[1] === 1 },
   lua: `${LUA_ENSURE_GROUP}
 if redis.call('GET', KEYS[2]) ~= ARGV[4] then return false end
 ensure_group(KEYS[1], ARGV[1])
@@ -31,4 +36,4 @@ if summary[4] then
 end
 return {entries, others}
 `,
-};
+});

@@ -1,4 +1,5 @@
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+import type { ReplayOutcome } from '../queue.store.js';
 import { LUA_ENSURE_GROUP } from './queue-overlay.fragment.js';
 
 /**
@@ -10,12 +11,18 @@ import { LUA_ENSURE_GROUP } from './queue-overlay.fragment.js';
  * still order it) and becomes the key's newest write. Dead letters recorded
  * without a newest-append index are replayed as before, their overlay set
  * only where no newer write is pending.
- * KEYS: dead, stream, pending, newest   ARGV: group, limit, then the dead IDs (none: the oldest `limit`)
+ * KEYS: dead, stream, pending, newest   ARGV: group, limit, then deadIds (none: the oldest `limit`)
  * Returns {replayed, {{deadId, id, key}, ...superseded}}.
  */
-export const queueReplayScript: LuaScript = {
+export const queueReplayScript = defineScript({
   name: 'cachetQueueReplay',
-  numberOfKeys: 4,
+  keys: ['dead', 'stream', 'pending', 'newest'],
+  args: ['group', 'limit'],
+  moreArgs: 'deadIds',
+  decode: ([replayed, superseded]: [number, Array<[string, string, string]>]): ReplayOutcome => ({
+    replayed,
+    superseded: superseded.map(([deadId, id, key]) => ({ deadId, id, key })),
+  }),
   lua: `${LUA_ENSURE_GROUP}
 ensure_group(KEYS[2], ARGV[1])
 local entries = {}
@@ -55,4 +62,4 @@ end
 if redis.call('XLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[4]) end
 return {replayed, superseded}
 `,
-};
+});

@@ -22,9 +22,7 @@ import {
 import { redisDurabilityWarnings } from '../redis/redis-durability.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { RedisLockStore } from '../locks/redis-lock.store.js';
-import { streamIdTime } from './stream-id.js';
-
-type RawEntry = [Buffer, Buffer[]];
+import { streamFields, toQueueEntry, type RawStreamEntry } from './stream-entry.js';
 
 /** Write-behind queues on Redis Streams: every call is one script on the queue's slot. */
 export class RedisQueueStore implements QueueStore {
@@ -52,59 +50,45 @@ export class RedisQueueStore implements QueueStore {
     maxPending: number,
     replication?: { replicas: number; timeoutMs: number },
   ): Promise<AppendResult> {
-    const scriptKeys = [keys.stream, keys.pending, keys.newest];
-    const args = [
+    const args = {
       maxPending,
-      entry.key,
-      entry.op === 'delete' ? 'd' : 'w',
-      entry.args,
-      entry.value ?? '',
-      entry.value ? '1' : '0',
-      QUEUE_GROUP,
-    ];
-    let reply: [number, string | number];
-    let replicas: number | undefined;
-    if (replication) {
-      ({ reply, replicas } = await this.connection.runAndWait<[number, string | number]>(
-        queueAppendScript,
-        scriptKeys,
-        args,
-        replication.replicas,
-        replication.timeoutMs,
-      ));
-    } else {
-      reply = await this.connection.run<[number, string | number]>(queueAppendScript, scriptKeys, args);
-    }
-    const [accepted, value] = reply;
-    return accepted === 1 ? { accepted: true, id: String(value), replicas } : { accepted: false, depth: Number(value) };
+      key: entry.key,
+      op: entry.op === 'delete' ? 'd' : 'w',
+      args: entry.args,
+      value: entry.value ?? '',
+      hasValue: entry.value ? '1' : '0',
+      group: QUEUE_GROUP,
+    };
+    if (!replication) return this.connection.run(queueAppendScript, keys, args);
+    const { reply, replicas } = await this.connection.runAndWait(queueAppendScript, keys, args, replication);
+    return reply.accepted ? { ...reply, replicas } : reply;
   }
 
-  async readNew(
+  readNew(
     keys: QueueKeys,
     consumer: string,
     count: number,
     ownerToken: string,
   ): Promise<{ entries: QueueEntry[]; othersPending: boolean } | null> {
-    const raw = await this.connection.runBuffer<[RawEntry[], number] | null>(
+    return this.connection.run(
       queueReadScript,
-      [keys.stream, keys.owner.lock],
-      [QUEUE_GROUP, consumer, count, ownerToken],
+      { stream: keys.stream, ownerLease: keys.owner.lock },
+      { group: QUEUE_GROUP, consumer, count, ownerToken },
     );
-    return raw ? { entries: raw[0].map(toEntry), othersPending: raw[1] === 1 } : null;
   }
 
   async claim(keys: QueueKeys, consumer: string, ownerToken: string, minIdleMs: number): Promise<QueueEntry[] | null> {
     const claimed: QueueEntry[] = [];
     let cursor = '0-0';
     do {
-      const reply = await this.connection.runBuffer<[Buffer, RawEntry[]] | null>(
+      const page = await this.connection.run(
         queueClaimScript,
-        [keys.stream, keys.owner.lock],
-        [QUEUE_GROUP, consumer, cursor, 200, ownerToken, Math.max(0, Math.floor(minIdleMs))],
+        { stream: keys.stream, ownerLease: keys.owner.lock },
+        { group: QUEUE_GROUP, consumer, cursor, count: 200, ownerToken, minIdleMs: Math.max(0, Math.floor(minIdleMs)) },
       );
-      if (!reply) return null;
-      claimed.push(...reply[1].map(toEntry));
-      cursor = reply[0].toString();
+      if (!page) return null;
+      claimed.push(...page.entries);
+      cursor = page.cursor;
     } while (cursor !== '0-0');
     return claimed;
   }
@@ -115,40 +99,37 @@ export class RedisQueueStore implements QueueStore {
     ownerToken: string,
   ): Promise<boolean> {
     if (entries.length === 0) return true;
-    const pairs = entries.flatMap((entry) => [entry.id, entry.key]);
-    const acked = await this.connection.run<number>(
+    return this.connection.run(
       queueAckScript,
-      [keys.stream, keys.pending, keys.owner.lock],
-      [QUEUE_GROUP, ownerToken, ...pairs],
+      { stream: keys.stream, pending: keys.pending, ownerLease: keys.owner.lock },
+      { group: QUEUE_GROUP, ownerToken, idKeyPairs: entries.flatMap((entry) => [entry.id, entry.key]) },
     );
-    return acked >= 0;
   }
 
-  async deadLetter(
+  deadLetter(
     keys: QueueKeys,
     entry: QueueEntry,
     error: string,
     attempts: number,
     ownerToken: string,
   ): Promise<DeadLetterMove> {
-    const moved = await this.connection.run<number>(
+    return this.connection.run(
       queueDeadLetterScript,
-      [keys.stream, keys.dead, keys.pending, keys.newest, keys.owner.lock],
-      [
-        QUEUE_GROUP,
-        entry.id,
-        entry.key,
-        entry.op === 'delete' ? 'd' : 'w',
-        entry.args,
-        entry.value ?? '',
-        entry.value ? '1' : '0',
-        entry.version,
+      { ...keys, ownerLease: keys.owner.lock },
+      {
+        group: QUEUE_GROUP,
+        id: entry.id,
+        key: entry.key,
+        op: entry.op === 'delete' ? 'd' : 'w',
+        args: entry.args,
+        value: entry.value ?? '',
+        hasValue: entry.value ? '1' : '0',
+        version: entry.version,
         error,
         attempts,
         ownerToken,
-      ],
+      },
     );
-    return moved === 1 ? 'moved' : moved === 0 ? 'gone' : 'not-owner';
   }
 
   async pendingValue(keys: QueueKeys, key: string): Promise<PendingValue | null> {
@@ -156,25 +137,20 @@ export class RedisQueueStore implements QueueStore {
     return raw ? parseOverlay(raw) : null;
   }
 
-  async depth(keys: QueueKeys): Promise<QueueDepth> {
-    const [depth, oldest, deadLetters, now] = await this.connection.run<[number, string, number, number]>(
-      queueDepthScript,
-      [keys.stream, keys.dead],
-      [],
-    );
-    return { depth, deadLetters, oldestAgeMs: oldest ? Math.max(0, now - streamIdTime(oldest)) : null };
+  depth(keys: QueueKeys): Promise<QueueDepth> {
+    return this.connection.run(queueDepthScript, keys, {});
   }
 
   async listDead(keys: QueueKeys, count: number, after?: string): Promise<DeadLetter[]> {
     const start = after ? `(${after}` : '-';
     const raw = (await this.connection.call((client) =>
       client.xrangeBuffer(keys.dead, start, '+', 'COUNT', count),
-    )) as RawEntry[];
+    )) as RawStreamEntry[];
     return raw.map((item) => {
-      const fields = toFields(item[1]);
+      const fields = streamFields(item[1]);
       const id = fields.get('id')!.toString();
       return {
-        ...toEntry([Buffer.from(id), item[1]]),
+        ...toQueueEntry([Buffer.from(id), item[1]]),
         deadId: item[0].toString(),
         error: fields.get('e')?.toString() ?? '',
         attempts: Number(fields.get('n')?.toString() ?? 0),
@@ -183,13 +159,8 @@ export class RedisQueueStore implements QueueStore {
     });
   }
 
-  async replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome> {
-    const [replayed, superseded] = await this.connection.run<[number, Array<[string, string, string]>]>(
-      queueReplayScript,
-      [keys.dead, keys.stream, keys.pending, keys.newest],
-      [QUEUE_GROUP, limit, ...(deadIds ?? [])],
-    );
-    return { replayed, superseded: superseded.map(([deadId, id, key]) => ({ deadId, id, key })) };
+  replayDead(keys: QueueKeys, deadIds: readonly string[] | undefined, limit: number): Promise<ReplayOutcome> {
+    return this.connection.run(queueReplayScript, keys, { group: QUEUE_GROUP, limit, deadIds: deadIds ?? [] });
   }
 
   async purgeDead(keys: QueueKeys, deadIds: readonly string[] | undefined): Promise<number> {
@@ -206,26 +177,7 @@ export class RedisQueueStore implements QueueStore {
   }
 }
 
-function toFields(flat: Buffer[]): Map<string, Buffer> {
-  const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
-  return fields;
-}
-
-function toEntry([rawId, flat]: RawEntry): QueueEntry {
-  const fields = toFields(flat);
-  const id = rawId.toString();
-  return {
-    id,
-    key: fields.get('k')?.toString() ?? '',
-    op: fields.get('o')?.toString() === 'd' ? 'delete' : 'write',
-    args: fields.get('a') ?? Buffer.alloc(0),
-    value: fields.get('v') ?? null,
-    version: fields.get('ver')?.toString() ?? id,
-  };
-}
-
-/** `<id>|d`, `<id>|v<bytes>` or `<id>|n` (a write with nothing to show; see queue-lua.ts). */
+/** `<id>|d`, `<id>|v<bytes>` or `<id>|n` (a write with nothing to show; see queue-overlay.fragment.ts). */
 export function parseOverlay(raw: Buffer): PendingValue | null {
   const bar = raw.indexOf(0x7c); // '|'
   if (bar < 0 || bar + 1 >= raw.length) return null;

@@ -10,7 +10,7 @@ import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
 import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
 import { LUA_SLIDING_WINDOW_STEP } from './rate-limit-sliding-window.script.js';
 import { LUA_TOKEN_BUCKET_STEP } from './rate-limit-token-bucket.script.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
 
 /** The code each algorithm goes by in ARGV (its step's position in the script's table). */
 export const RATE_LIMIT_ALGORITHM_CODES: Record<RateLimitAlgorithm, number> = {
@@ -23,8 +23,11 @@ export const RATE_LIMIT_ALGORITHM_CODES: Record<RateLimitAlgorithm, number> = {
 /** Policies one script checks at most; a larger batch is split (and then checked as for several slots). */
 export const RATE_LIMIT_MAX_BATCH = 8;
 
+/** ARGV of one policy, by name, in the order the script reads them. */
+const POLICY_ARGS = ['algorithm', 'limit', 'windowMs', 'cost', 'blockMs', 'burst'] as const;
+
 /** ARGV values per policy. */
-export const RATE_LIMIT_ARGS_PER_POLICY = 6;
+export const RATE_LIMIT_ARGS_PER_POLICY = POLICY_ARGS.length;
 
 /**
  * Checks every policy of one request against one clock reading and takes
@@ -34,8 +37,8 @@ export const RATE_LIMIT_ARGS_PER_POLICY = 6;
  * is a step that decides without writing; the writes happen after every
  * policy has decided. All keys must share a slot (the caller groups them).
  *
- * KEYS: state₁, block₁, state₂, block₂, …
- * ARGV per policy: algorithm code, limit, windowMs, cost, blockMs, burst
+ * KEYS: policyKeys (state₁, block₁, state₂, block₂, …)
+ * ARGV: policyArgs (per policy: algorithm code, limit, windowMs, cost, blockMs, burst)
  * Reply: { admitted 0|1, then per policy: admits 0|1, remaining, resetMs, retryAfterMs, receipt }
  * where a policy's remaining/reset describe what it holds after the request
  * (nothing taken unless every policy admitted) and the receipt (0 unless
@@ -95,31 +98,36 @@ return reply
  * first key and so cannot take a variable count. Built once at module load
  * from the constant fragments above.
  */
-export const rateLimitConsumeScripts: readonly LuaScript[] = Array.from(
-  { length: RATE_LIMIT_MAX_BATCH },
-  (_, i): LuaScript => ({ name: `cachetRateLimit${i + 1}`, numberOfKeys: 2 * (i + 1), lua: LUA }),
+export const rateLimitConsumeScripts = Array.from({ length: RATE_LIMIT_MAX_BATCH }, (_, i) =>
+  defineScript({
+    name: `cachetRateLimit${i + 1}`,
+    lua: LUA,
+    numberOfKeys: 2 * (i + 1),
+    keys: [],
+    moreKeys: 'policyKeys',
+    args: [],
+    moreArgs: 'policyArgs',
+    decode: (reply: Array<number | string>) => decodeRateLimitConsume(reply, i + 1),
+  }),
 );
 
-/** The keys and arguments of one batch, in the order the script reads them. */
-export function rateLimitConsumeCall(requests: readonly RateLimitConsumeRequest[]): {
-  script: LuaScript;
-  keys: string[];
-  args: number[];
-} {
+/** The script, keys and arguments of one batch. */
+export function rateLimitConsumeCall(requests: readonly RateLimitConsumeRequest[]) {
   const script = rateLimitConsumeScripts[requests.length - 1];
   if (!script)
     throw new Error(`A rate-limit batch holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, got ${requests.length}`);
-  const keys: string[] = [];
-  const args: number[] = [];
-  for (const { keys: pair, algorithm, limit, windowMs, cost, blockMs, burst } of requests) {
-    keys.push(pair.state, pair.block);
-    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, blockMs, burst);
+  const policyKeys: string[] = [];
+  const policyArgs: number[] = [];
+  for (const { keys, algorithm, limit, windowMs, cost, blockMs, burst } of requests) {
+    policyKeys.push(keys.state, keys.block);
+    const policy = { algorithm: RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, blockMs, burst };
+    for (const name of POLICY_ARGS) policyArgs.push(policy[name]);
   }
-  return { script, keys, args };
+  return { script, keys: { policyKeys }, args: { policyArgs } };
 }
 
 /** Reads the script's reply for a batch of `count` policies. */
-export function decodeRateLimitConsume(reply: Array<number | string>, count: number): RateLimitBatchOutcome {
+function decodeRateLimitConsume(reply: Array<number | string>, count: number): RateLimitBatchOutcome {
   const outcomes: RateLimitOutcome[] = [];
   const receipts: Array<string | number> = [];
   for (let i = 0; i < count; i++) {

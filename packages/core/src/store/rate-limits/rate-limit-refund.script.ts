@@ -1,10 +1,13 @@
 import { RATE_LIMIT_ALGORITHM_CODES, RATE_LIMIT_MAX_BATCH } from './rate-limit-consume.script.js';
 import type { RateLimitConsumeRequest } from '../rate-limit.store.js';
 import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
-import type { LuaScript } from '../redis/redis-connection.js';
+import { defineScript } from '../redis/redis-script.js';
+
+/** ARGV of one policy's refund, by name, in the order the script reads them. */
+const REFUND_ARGS = ['algorithm', 'limit', 'windowMs', 'cost', 'receipt'] as const;
 
 /** ARGV values per policy. */
-export const RATE_LIMIT_REFUND_ARGS_PER_POLICY = 5;
+export const RATE_LIMIT_REFUND_ARGS_PER_POLICY = REFUND_ARGS.length;
 
 /**
  * Gives back the units an admitted batch took, when a batch in another slot
@@ -21,7 +24,8 @@ export const RATE_LIMIT_REFUND_ARGS_PER_POLICY = 5;
  *   since the anchor it started from (the receipt); by then that much of its
  *   debt has drained anyway, and an emptied bucket is never credited.
  *
- * KEYS: state₁, state₂, …   ARGV per policy: algorithm code, limit, windowMs, cost, receipt
+ * KEYS: policyKeys (state₁, state₂, …)
+ * ARGV: policyArgs (per policy: algorithm code, limit, windowMs, cost, receipt)
  */
 const LUA = `${LUA_NOW_US}
 for i = 1, #KEYS do
@@ -64,23 +68,32 @@ return 1
 `;
 
 /** Refunds for 1 … RATE_LIMIT_MAX_BATCH policies (fixed key counts, as for the consume script). */
-export const rateLimitRefundScripts: readonly LuaScript[] = Array.from(
-  { length: RATE_LIMIT_MAX_BATCH },
-  (_, i): LuaScript => ({ name: `cachetRateLimitRefund${i + 1}`, numberOfKeys: i + 1, lua: LUA }),
+export const rateLimitRefundScripts = Array.from({ length: RATE_LIMIT_MAX_BATCH }, (_, i) =>
+  defineScript({
+    name: `cachetRateLimitRefund${i + 1}`,
+    lua: LUA,
+    numberOfKeys: i + 1,
+    keys: [],
+    moreKeys: 'policyKeys',
+    args: [],
+    moreArgs: 'policyArgs',
+    decode: () => undefined,
+  }),
 );
 
-/** The keys and arguments of the refund of one admitted batch, given the receipts it answered. */
+/** The script, keys and arguments of the refund of one admitted batch, given the receipts it answered. */
 export function rateLimitRefundCall(
   requests: readonly RateLimitConsumeRequest[],
   receipts: ReadonlyArray<string | number>,
-): { script: LuaScript; keys: string[]; args: Array<string | number> } {
+) {
   const script = rateLimitRefundScripts[requests.length - 1];
   if (!script || receipts.length !== requests.length) {
     throw new Error(`A rate-limit refund holds 1 to ${RATE_LIMIT_MAX_BATCH} policies, each with its receipt`);
   }
-  const args: Array<string | number> = [];
-  requests.forEach(({ algorithm, limit, windowMs, cost }, i) =>
-    args.push(RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, receipts[i]!),
-  );
-  return { script, keys: requests.map(({ keys }) => keys.state), args };
+  const policyArgs: Array<string | number> = [];
+  requests.forEach(({ algorithm, limit, windowMs, cost }, i) => {
+    const refund = { algorithm: RATE_LIMIT_ALGORITHM_CODES[algorithm], limit, windowMs, cost, receipt: receipts[i]! };
+    for (const name of REFUND_ARGS) policyArgs.push(refund[name]);
+  });
+  return { script, keys: { policyKeys: requests.map(({ keys }) => keys.state) }, args: { policyArgs } };
 }

@@ -1,10 +1,5 @@
 import { clusterSlot } from '../redis/cluster-slot.js';
-import {
-  decodeRateLimitConsume,
-  RATE_LIMIT_MAX_BATCH,
-  rateLimitConsumeCall,
-  rateLimitConsumeScripts,
-} from './rate-limit-consume.script.js';
+import { RATE_LIMIT_MAX_BATCH, rateLimitConsumeCall, rateLimitConsumeScripts } from './rate-limit-consume.script.js';
 import { rateLimitRefundCall, rateLimitRefundScripts } from './rate-limit-refund.script.js';
 import type {
   RateLimitBatchOutcome,
@@ -30,12 +25,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     return (await this.consumeAll([request])).outcomes[0]!;
   }
 
-  async consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {
+  consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {
     const { script, keys, args } = rateLimitConsumeCall(requests);
-    return decodeRateLimitConsume(
-      await this.connection.run<Array<number | string>>(script, keys, args),
-      requests.length,
-    );
+    return this.connection.run(script, keys, args);
   }
 
   slotOf(keys: RateLimitKeys): number {
