@@ -31,9 +31,15 @@ export { RedisStore } from './store/redis/redis.store.js';
 export { MemoryStore } from './store/memory/memory.store.js';
 export { RedisConnection, type RedisInput, type RedisClient, type LuaScript } from './store/redis/redis-connection.js';
 export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
+export { openStore, type StoreChoice, type OpenedStore } from './store/open-store.js';
 
 // Rate limits
 export { createRateLimiter, type RateLimiterOptions, type OwnedRateLimiter } from './rate-limit/create-rate-limiter.js';
+export {
+  RATE_LIMITER_DEFAULTS,
+  resolveRateLimiterOptions,
+  type ResolvedRateLimiterOptions,
+} from './rate-limit/rate-limiter-options.js';
 export {
   RateLimiter,
   type RateLimiterConfig,
@@ -61,7 +67,8 @@ export { RedisRateLimitStore } from './store/rate-limits/redis-rate-limit.store.
 export { MemoryRateLimitStore } from './store/memory/memory-rate-limit.store.js';
 
 // Locks
-export { LockManager, LOCK_DEFAULTS, type LockManagerOptions } from './lock/lock-manager.js';
+export { LockManager, type LockManagerOptions } from './lock/lock-manager.js';
+export { LOCK_DEFAULTS } from './lock/lock-options.js';
 export { createLockManager, type CreateLockManagerOptions } from './lock/create-lock-manager.js';
 export type { LockContext, LockOptions, LockStats } from './lock/lock.types.js';
 export type { LockStore, LockKeys, LockAcquireResult } from './store/lock.store.js';
@@ -71,7 +78,13 @@ export { MemoryLockStore } from './store/memory/memory-lock.store.js';
 // Write-behind
 export { createWriteBehind, type CreateWriteBehindOptions } from './write-behind/create-write-behind.js';
 export { WriteBehind, type WriteBehindSettings } from './write-behind/write-behind.js';
-export { WRITE_BEHIND_DEFAULTS, resolveQueueOptions } from './write-behind/write-behind-options.js';
+export {
+  WRITE_BEHIND_DEFAULTS,
+  WRITE_BEHIND_ENGINE_DEFAULTS,
+  resolveQueueOptions,
+  resolveWriteBehindOptions,
+  type ResolvedWriteBehindOptions,
+} from './write-behind/write-behind-options.js';
 export type {
   WriteBehindQueueOptions,
   ResolvedQueueOptions,
@@ -124,6 +137,14 @@ export type {
 } from './ops/redis-inspection.types.js';
 
 // Shared
+export { DEFAULT_NAMESPACE, NAME_RULE, isValidName, resolveNamespace } from './shared/namespace.js';
+export {
+  positiveInteger,
+  nonNegativeInteger,
+  booleanOption,
+  optionsObject,
+  resolveCommandTimeout,
+} from './shared/option-checks.js';
 export {
   toMs,
   toOptionalMs,

@@ -11,7 +11,7 @@ export type {
   CacheModuleForRootOptions,
   CacheOptionsFactory,
 } from './module/cache.module-definition.js';
-export { resolveCacheModuleOptions, CACHE_MODULE_DEFAULTS } from './module/resolve-cache-module-options.js';
+export { resolveCacheModuleOptions } from './module/resolve-cache-module-options.js';
 export { InjectRedis } from './module/inject-redis.decorator.js';
 export {
   CACHE_INSTANCE,

@@ -42,7 +42,10 @@ export async function createRateLimitApp(
     controllers: setup.controllers ?? [],
     providers: [
       { provide: STORE, useValue: store },
-      ...rateLimitProviders(setup.options ?? {}, { store: STORE, namespace, commandTimeoutMs }),
+      ...rateLimitProviders(setup.options ?? {}, {
+        store: STORE,
+        limiter: { namespace, commandTimeout: commandTimeoutMs },
+      }),
       ...(setup.providers ?? []),
     ],
   })
