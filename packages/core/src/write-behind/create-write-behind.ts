@@ -1,5 +1,5 @@
 import { openStore } from '../store/open-store.js';
-import { WriteBehind } from './write-behind.js';
+import { WriteBehindEngine } from './write-behind.js';
 import { resolveWriteBehindOptions, type CreateWriteBehindOptions } from './write-behind-options.js';
 
 export type { CreateWriteBehindOptions } from './write-behind-options.js';
@@ -9,8 +9,8 @@ export type { CreateWriteBehindOptions } from './write-behind-options.js';
  * a persister per queue, `start()`, `append(...)` from the write path,
  * `close()` on shutdown.
  */
-export function createWriteBehind(options: CreateWriteBehindOptions = {}): WriteBehind {
+export function createWriteBehind(options: CreateWriteBehindOptions = {}): WriteBehindEngine {
   const settings = resolveWriteBehindOptions(options);
   const opened = openStore(options, settings, 'a store with `queues`');
-  return new WriteBehind(opened.store.queues, settings, opened.owned ? opened.store : undefined);
+  return new WriteBehindEngine(opened.store.queues, settings, opened.owned ? opened.store : undefined);
 }

@@ -1,4 +1,5 @@
-import { assertValidKey, CacheKeyError, isValidName, NAME_RULE, type Cache } from '@cachet/core';
+import { CacheKeyError, type Cache } from '@cachet/core';
+import { assertValidKey, isValidName, NAME_RULE } from '@cachet/core/store';
 import { CacheBindingError, describeValue } from '../binding/cache-binding.error.js';
 import type { MethodInvocation } from '../binding/cache-method-kind.js';
 import type { MethodBinding } from '../binding/method-binding.js';

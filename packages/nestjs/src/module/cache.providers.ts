@@ -1,14 +1,5 @@
-import {
-  createCache,
-  createLockManager,
-  openStore,
-  RedisStore,
-  type Cache,
-  type LockManager,
-  type RedisClient,
-  type RedisConnection,
-  type Store,
-} from '@cachet/core';
+import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
+import { openStore, RedisStore, type RedisClient, type RedisConnection, type Store } from '@cachet/core/store';
 import { Logger, type Provider } from '@nestjs/common';
 import {
   CACHE_INSTANCE,

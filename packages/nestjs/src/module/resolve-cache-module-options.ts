@@ -1,4 +1,5 @@
-import { CacheConfigError, optionsObject, resolveCacheOptions, resolveWriteBehindOptions } from '@cachet/core';
+import { CacheConfigError } from '@cachet/core';
+import { optionsObject, resolveCacheOptions, resolveWriteBehindOptions } from '@cachet/core/store';
 import { Logger } from '@nestjs/common';
 import { resolveRateLimitModuleOptions } from '../rate-limit/rate-limit-module.options.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';

@@ -1,4 +1,5 @@
-import { CacheConfigError, resolveRateLimiterOptions } from '@cachet/core';
+import { CacheConfigError } from '@cachet/core';
+import { resolveRateLimiterOptions } from '@cachet/core/store';
 import { ClientAddressResolver, type TrustProxy } from './client-address.js';
 import type { Ipv6Subnet } from './client-subnet.js';
 import { resolveRateLimitPolicies, type RateLimitPolicy, type ResolvedRateLimitPolicy } from './rate-limit.policy.js';

@@ -1,6 +1,7 @@
-import { Inject, type InjectionToken, type Provider } from '@nestjs/common';
+import type { InjectionToken, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions, type Store } from '@cachet/core';
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from '@cachet/core';
+import type { Store } from '@cachet/core/store';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import {
   resolveRateLimitModuleOptions,
@@ -58,6 +59,3 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
   }
   return providers;
 }
-
-/** Injects the module's core `RateLimiter` (for limits checked by hand: `consume`, `reset`). */
-export const InjectRateLimiter = (): PropertyDecorator & ParameterDecorator => Inject(RATE_LIMITER);

@@ -1,14 +1,11 @@
+import { CacheConfigError, WriteBehindError, type Cache, type Duration } from '@cachet/core';
 import {
   assertEntryOptions,
-  CacheConfigError,
   isValidName,
   NAME_RULE,
   resolveQueueOptions,
-  WriteBehindError,
-  type Cache,
-  type Duration,
   type ResolvedQueueOptions,
-} from '@cachet/core';
+} from '@cachet/core/store';
 import type { LoggerService } from '@nestjs/common';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';

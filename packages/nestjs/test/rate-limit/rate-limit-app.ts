@@ -3,7 +3,8 @@ import { Module, type INestApplication, type Provider, type Type } from '@nestjs
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RedisStore, type RedisInput } from '@cachet/core';
+import type { RedisInput } from '@cachet/core';
+import { RedisStore } from '@cachet/core/store';
 import { testRedisUrl } from '@cachet/testing';
 import { rateLimitProviders, type RateLimitModuleOptions } from '@cachet/nestjs';
 

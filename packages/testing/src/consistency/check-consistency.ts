@@ -1,4 +1,5 @@
-import { toMs, type CacheOptions, type WriteBehindItem } from '@cachet/core';
+import { CachetError, ErrorCodes, type CacheOptions, type WriteBehindItem } from '@cachet/core';
+import { toMs } from '@cachet/core/store';
 import { startRedis, type RedisServerHandle } from '../start-redis.js';
 import { startRedisCluster, type RedisClusterHandle } from '../start-redis-cluster.js';
 import {
@@ -123,12 +124,8 @@ export async function assertConsistent(options: CheckConsistencyOptions = {}): P
   return report;
 }
 
-export class ConsistencyViolationError extends Error {
-  readonly code = 'E_CONSISTENCY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConsistencyViolationError';
-  }
+export class ConsistencyViolationError extends CachetError {
+  readonly code = ErrorCodes.consistencyViolation;
 }
 
 function matrix(options: CheckConsistencyOptions): CellMode[] {

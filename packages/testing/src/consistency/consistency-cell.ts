@@ -1,16 +1,14 @@
 import {
   createCache,
   createWriteBehind,
-  RedisStore,
   type Cache,
   type CacheLogger,
   type CacheOptions,
-  type MessageBus,
   type RedisInput,
-  type Store,
-  type WriteBehind,
+  type WriteBehindEngine,
   type WriteBehindItem,
 } from '@cachet/core';
+import { RedisStore, type MessageBus, type Store } from '@cachet/core/store';
 import { startClusterFaultProxy, type ClusterFaultProxy } from './cluster-fault-proxy.js';
 import { startFaultProxy, type FaultProxy, type FaultProxyTarget } from './fault-proxy.js';
 import { FaultSchedule } from './fault-schedule.js';
@@ -56,7 +54,7 @@ export interface CheckedInstance {
   profile: Profile;
   cache: Cache;
   store: RedisStore;
-  writeBehind?: WriteBehind;
+  writeBehind?: WriteBehindEngine;
   /** Invalidation-bus origin id, learned from its first publish. */
   origin?: string;
   /** `:b` channel → messages delivered to this instance (recorded after its handlers ran). */

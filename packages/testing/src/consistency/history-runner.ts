@@ -1,4 +1,4 @@
-import type { Cache, GetOrSetOptions, WriteBehind } from '@cachet/core';
+import type { Cache, GetOrSetOptions, WriteBehindEngine } from '@cachet/core';
 import type { CheckedInstance, ConsistencyCell } from './consistency-cell.js';
 import type { HistorySpec, LoadRecord, OpRecord, OpSpec } from './history.types.js';
 import { VersionedSource, type VersionedValue } from './versioned-source.js';
@@ -103,7 +103,7 @@ export async function runHistory(spec: HistorySpec, context: RunContext): Promis
     op: OpSpec,
     record: OpRecord,
     cache: Cache,
-    writeBehind: WriteBehind | undefined,
+    writeBehind: WriteBehindEngine | undefined,
     resolved: () => void,
   ): Promise<void> => {
     const key = op.key === undefined ? undefined : actualKey.get(op.key)!;
