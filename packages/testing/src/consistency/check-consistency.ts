@@ -1,5 +1,5 @@
 import { CachetError, ErrorCodes, type CacheOptions, type WriteBehindItem } from '@cachet/core';
-import { toMs } from '@cachet/core/store';
+import { LOCK_DEFAULTS, toMs } from '@cachet/core/store';
 import { startRedis, type RedisServerHandle } from '../start-redis.js';
 import { startRedisCluster, type RedisClusterHandle } from '../start-redis-cluster.js';
 import {
@@ -276,7 +276,7 @@ function l1TtlMs(options: CheckConsistencyOptions): number {
 
 function leaseMs(profile: Profile, options: CheckConsistencyOptions, field: 'ttl' | 'wait'): number {
   const value =
-    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? (field === 'ttl' ? '10s' : '5s');
+    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? LOCK_DEFAULTS[field];
   return toMs(value, `lock.${field}`, { allowZero: true });
 }
 
