@@ -10,6 +10,7 @@ const crossPackageImports = {
   group: [
     '@cachet/*/*',
     '!@cachet/nestjs/cache-manager',
+    '!@cachet/core/store',
     '**/packages/*/src/**',
     '**/packages/*/dist/**',
     '**/apps/*/src/**',
@@ -18,7 +19,7 @@ const crossPackageImports = {
     '**/testing/src/**',
   ],
   message:
-    "Import another package through its public name ('@cachet/core') or a documented entry point ('@cachet/nestjs/cache-manager'), never its files.",
+    "Import another package through its public name ('@cachet/core') or a documented entry point ('@cachet/core/store', '@cachet/nestjs/cache-manager'), never its files.",
 };
 
 export default tseslint.config(
@@ -57,6 +58,25 @@ export default tseslint.config(
             {
               group: ['@nestjs/*', '@cachet/nestjs'],
               message: '@cachet/core is framework-free: it never imports Nest.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The demo is an application: it uses what users use.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            crossPackageImports,
+            {
+              group: ['@cachet/core/store'],
+              message:
+                "An application needs only '@cachet/core' and '@cachet/nestjs'; the store subpath is for store authors and adapters.",
             },
           ],
         },

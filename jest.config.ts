@@ -4,6 +4,7 @@ import type { Config } from 'jest';
 // src/index.ts, so a test never sees a stale dist/ and deep imports stay impossible.
 const moduleNameMapper = {
   '^@cachet/(core|nestjs|testing)$': '<rootDir>/../../packages/$1/src/index.ts',
+  '^@cachet/core/store$': '<rootDir>/../../packages/core/src/store/index.ts',
   '^@cachet/nestjs/cache-manager$': '<rootDir>/../../packages/nestjs/src/cache-manager/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

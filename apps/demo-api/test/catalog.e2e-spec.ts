@@ -46,10 +46,15 @@ describe.each(DATABASES)('catalog and health on %s', (kind) => {
     for (const entry of body.endpoints) expect(entry.demonstrates).not.toBe('');
   });
 
-  it('GET /cache/stats shows hits, misses and the queries the database saw', async () => {
+  it('GET /cache/stats shows hits, misses, rate-limit checks and the queries the database saw', async () => {
     await request(demo.server).get('/users/30').expect(200);
     await request(demo.server).get('/users/30').expect(200);
+    const before = (await request(demo.server).get('/cache/stats').expect(200)).body.rateLimits.storeChecks;
+    await request(demo.server).get('/reports/prices').expect(200);
     const { body } = await request(demo.server).get('/cache/stats').expect(200);
+    // The limiter and the lock manager come through @InjectRateLimiter() and @InjectLockManager().
+    expect(body.rateLimits.storeChecks).toBeGreaterThan(before);
+    expect(body.locks).toMatchObject({ acquired: expect.any(Number), timeouts: 0 });
     expect(body.cache).toMatchObject({ namespace: demo.config.namespace, breaker: 'closed' });
     expect(body.cache.hits).toBeGreaterThanOrEqual(1);
     expect(body.cache.misses).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { createWriteBehind, type WriteBehind } from '@cachet/core';
+import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
 import { startRedisSentinel } from '@cachet/testing';
 import { Redis } from 'ioredis';
 
@@ -33,7 +33,7 @@ async function trial(durability: 'primary' | 'replica', index: number): Promise<
   const sentinel = await startRedisSentinel({ replicas: 1, downAfterMs: 500 });
   const namespace = `trial${process.pid}x${durability}x${index}`;
   const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
-  let wb: WriteBehind | undefined;
+  let wb: WriteBehindEngine | undefined;
   try {
     wb = createWriteBehind({
       redis: { sentinels: sentinel.sentinels, name: sentinel.masterName },

@@ -1,4 +1,5 @@
-import { createCache, decodeEntry, KeySpace, msgpackSerializer } from '@cachet/core';
+import { createCache } from '@cachet/core';
+import { decodeEntry, KeySpace, msgpackSerializer } from '@cachet/core/store';
 import { startRedis } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';

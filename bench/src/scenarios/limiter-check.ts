@@ -1,4 +1,5 @@
-import { createRateLimiter, resolveRateLimitRule } from '@cachet/core';
+import { createRateLimiter } from '@cachet/core';
+import { resolveRateLimitRule } from '@cachet/core/store';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { BenchContext, ResultRow } from '../harness/bench-context.js';

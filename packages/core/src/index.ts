@@ -1,3 +1,8 @@
+/**
+ * `@cachet/core`: what an application needs. Store authors and adapters (the
+ * Nest module) find the engine's parts in `@cachet/core/store`.
+ */
+
 // Cache
 export { createCache } from './cache/create-cache.js';
 export type {
@@ -12,70 +17,30 @@ export type {
   SetOptions,
   TtlOption,
 } from './cache/cache.types.js';
-export {
-  CACHE_DEFAULTS,
-  resolveCacheOptions,
-  resolveTtlBounds,
-  type ResolvedCacheOptions,
-} from './cache/cache-options.js';
-export { assertValidKey, assertValidTag, stableHash } from './cache/cache-key.js';
-export { assertEntryOptions } from './cache/ttl-policy.js';
-export { ENTRY_FORMAT, EntryFlags, decodeEntry } from './cache/entry-codec.js';
 export type { Serializer } from './cache/serializer.js';
-export { msgpackSerializer, jsonSerializer } from './cache/serializers.js';
-
-// Store
-export type { Store, MessageBus, MessageHandler, BusSubscription } from './store/store.js';
-export type { EntryStore } from './store/entry.store.js';
-export { RedisStore } from './store/redis/redis.store.js';
-export { MemoryStore } from './store/memory/memory.store.js';
-export { RedisConnection, type RedisInput, type RedisClient } from './store/redis/redis-connection.js';
-export type { LuaScript } from './store/redis/redis-script.js';
-export { KeySpace, slotTag, type EntryKeys } from './store/key-space.js';
 
 // Rate limits
 export { createRateLimiter, type RateLimiterOptions, type OwnedRateLimiter } from './rate-limit/create-rate-limiter.js';
-export {
-  RateLimiter,
-  type RateLimiterConfig,
-  type RateLimiterStats,
-  type ConsumeOptions,
-} from './rate-limit/rate-limiter.js';
-export { resolveRateLimitRule, assertCost, RATE_LIMIT_ALGORITHMS } from './rate-limit/rate-limit-rule.js';
+export type { RateLimiter, RateLimiterStats, ConsumeOptions } from './rate-limit/rate-limiter.js';
 export type {
   RateLimitRule,
-  ResolvedRateLimitRule,
   RateLimitResult,
   RateLimitSource,
   RateLimitCheck,
   RateLimitBatchResult,
 } from './rate-limit/rate-limit.types.js';
-export type {
-  RateLimitAlgorithm,
-  RateLimitStore,
-  RateLimitKeys,
-  RateLimitConsumeRequest,
-  RateLimitOutcome,
-  RateLimitBatchOutcome,
-} from './store/rate-limit.store.js';
-export { RedisRateLimitStore } from './store/rate-limits/redis-rate-limit.store.js';
-export { MemoryRateLimitStore } from './store/memory/memory-rate-limit.store.js';
+export type { RateLimitAlgorithm } from './store/rate-limit.store.js';
 
 // Locks
-export { LockManager, LOCK_DEFAULTS, type LockManagerOptions } from './lock/lock-manager.js';
 export { createLockManager, type CreateLockManagerOptions } from './lock/create-lock-manager.js';
+export type { LockManager } from './lock/lock-manager.js';
 export type { LockContext, LockOptions, LockStats } from './lock/lock.types.js';
-export type { LockStore, LockKeys, LockAcquireResult } from './store/lock.store.js';
-export { RedisLockStore } from './store/locks/redis-lock.store.js';
-export { MemoryLockStore } from './store/memory/memory-lock.store.js';
 
 // Write-behind
 export { createWriteBehind, type CreateWriteBehindOptions } from './write-behind/create-write-behind.js';
-export { WriteBehind, type WriteBehindSettings } from './write-behind/write-behind.js';
-export { WRITE_BEHIND_DEFAULTS, resolveQueueOptions } from './write-behind/write-behind-options.js';
+export type { WriteBehindEngine } from './write-behind/write-behind.js';
 export type {
   WriteBehindQueueOptions,
-  ResolvedQueueOptions,
   WriteBehindItem,
   WriteBehindHandler,
   WriteBehindItemHandler,
@@ -87,34 +52,9 @@ export type {
   DeadLetterReplay,
   SupersededDeadLetter,
 } from './write-behind/write-behind.types.js';
-export type {
-  QueueStore,
-  QueueKeys,
-  QueueEntry,
-  QueueAppend,
-  DeadLetter,
-  PendingValue,
-  QueueDepth,
-  AppendResult,
-} from './store/queue.store.js';
-export { RedisQueueStore } from './store/queues/redis-queue.store.js';
-export { MemoryQueueStore } from './store/memory/memory-queue.store.js';
 
-// Resilience & telemetry
-export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilience/circuit-breaker.js';
-export { NodeBreakers, type BreakerRouter, type NodeBreakersOptions } from './resilience/node-breakers.js';
-export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
-export {
-  CacheEvents,
-  type CacheEvent,
-  type CacheEventBase,
-  type CacheEventMap,
-  type CacheEventType,
-  type CacheEventListener,
-  type CacheEventInput,
-} from './telemetry/cache-events.js';
-
-// Operations
+// Redis and operations
+export type { RedisInput } from './store/redis/redis-connection.js';
 export { inspectRedis, warnAboutRedis } from './ops/inspect-redis.js';
 export type {
   InspectRedisOptions,
@@ -124,16 +64,18 @@ export type {
   RedisWarningCode,
 } from './ops/redis-inspection.types.js';
 
-// Shared
-export {
-  toMs,
-  toOptionalMs,
-  MAX_DURATION_MS,
-  MAX_TIMER_MS,
-  type Duration,
-  type DurationBounds,
-  type DurationUnit,
-} from './shared/duration.js';
+// Telemetry
+export type { CacheLogger } from './telemetry/logger.js';
+export type {
+  CacheEvents,
+  CacheEvent,
+  CacheEventMap,
+  CacheEventType,
+  CacheEventListener,
+} from './telemetry/cache-events.js';
+
+// Durations and errors
+export type { Duration, DurationUnit } from './shared/duration.js';
 export {
   CachetError,
   CacheConfigError,
@@ -148,3 +90,4 @@ export {
   ErrorCodes,
   type ErrorCode,
 } from './shared/errors.js';
+export { StoreUnavailableError } from './cache/cache-engine.js';

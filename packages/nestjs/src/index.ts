@@ -11,8 +11,16 @@ export type {
   CacheModuleForRootOptions,
   CacheOptionsFactory,
 } from './module/cache.module-definition.js';
-export { resolveCacheModuleOptions, CACHE_MODULE_DEFAULTS } from './module/resolve-cache-module-options.js';
+export { resolveCacheModuleOptions } from './module/resolve-cache-module-options.js';
 export { InjectRedis } from './module/inject-redis.decorator.js';
+export {
+  InjectCache,
+  InjectCacheModuleOptions,
+  InjectCacheStore,
+  InjectLockManager,
+  InjectRateLimiter,
+  InjectWriteBehind,
+} from './module/inject-engine.decorators.js';
 export {
   CACHE_INSTANCE,
   CACHE_LOCK_MANAGER,
@@ -62,8 +70,8 @@ export { RateLimitExceededException, type RateLimitExceededBody } from './rate-l
 export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
 export {
   rateLimitProviders,
-  InjectRateLimiter,
   type RateLimitProviderDeps,
+  type RateLimiterSettings,
 } from './rate-limit/rate-limit.providers.js';
 export {
   resolveRateLimitModuleOptions,

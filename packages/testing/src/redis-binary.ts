@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { CachetError, ErrorCodes } from '@cachet/core';
 
 /** Thrown when no `redis-server` binary can be found: tests must fail, never skip. */
-export class RedisServerNotFoundError extends Error {
-  readonly code = 'E_REDIS_SERVER_NOT_FOUND';
+export class RedisServerNotFoundError extends CachetError {
+  readonly code = ErrorCodes.redisServerNotFound;
+
   constructor(binary: string) {
     super(
       `redis-server not found (looked for "${binary}"). Install it with ` +
@@ -10,7 +12,6 @@ export class RedisServerNotFoundError extends Error {
         'set REDIS_SERVER_BIN to its path, or point the tests at running servers with ' +
         'REDIS_URL=redis://host:port and REDIS_CLUSTER_NODES=host:port,host:port,host:port.',
     );
-    this.name = 'RedisServerNotFoundError';
   }
 }
 

@@ -1,7 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import type { CacheStats, WriteBehindQueueStats } from '@cachet/core';
+import type {
+  CacheStats,
+  LockManager,
+  LockStats,
+  RateLimiter,
+  RateLimiterStats,
+  WriteBehindQueueStats,
+} from '@cachet/core';
 import { ACTIVITY_QUEUE } from '../activity/activity.service.js';
-import { CacheService } from '@cachet/nestjs';
+import { CacheService, InjectLockManager, InjectRateLimiter } from '@cachet/nestjs';
 import { Demonstrates } from '../catalog/demonstrates.decorator.js';
 import { Database, InjectDatabase } from '../database/database.js';
 
@@ -11,6 +18,8 @@ type QueueView = WriteBehindQueueStats | { unavailable: string };
 interface StatsView {
   cache: CacheStats & { hitRate: number | null };
   writeBehind: Record<string, QueueView>;
+  rateLimits: RateLimiterStats;
+  locks: LockStats;
   database: { queries: number; byTable: Record<string, number> };
 }
 
@@ -18,12 +27,14 @@ interface StatsView {
 export class CacheStatsController {
   constructor(
     private readonly cache: CacheService,
+    @InjectRateLimiter() private readonly limiter: RateLimiter,
+    @InjectLockManager() private readonly locks: LockManager,
     @InjectDatabase() private readonly db: Database,
   ) {}
 
   @Get('stats')
   @Demonstrates(
-    'Hit rate, stampede figures (lease waits, wake-ups, early refreshes), write-behind queues, database queries',
+    'Hit rate, stampede figures (lease waits, wake-ups, early refreshes), write-behind queues, rate-limit checks, locks, database queries',
   )
   async stats(): Promise<StatsView> {
     const stats = this.cache.stats();
@@ -35,6 +46,8 @@ export class CacheStatsController {
         hitRate: lookups === 0 ? null : Number(((stats.hits + stats.staleServes) / lookups).toFixed(4)),
       },
       writeBehind: { [ACTIVITY_QUEUE]: await this.queueView(ACTIVITY_QUEUE) },
+      rateLimits: this.limiter.stats(),
+      locks: this.locks.stats(),
       database: { queries: total, byTable },
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BreakerOpenError } from '../resilience/circuit-breaker.js';
 import { NodeBreakers } from '../resilience/node-breakers.js';
+import { CachetError, ErrorCodes } from '../shared/errors.js';
 import { SingleFlight } from '../stampede/single-flight.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
 import { KeySpace } from '../store/key-space.js';
@@ -15,10 +16,11 @@ import type { ReadOutcome } from './read-outcome.js';
 import { ValueCodec } from './value-codec.js';
 
 /** Raised by `guard` when Redis is skipped (breaker open, not connected) and the caller has no fallback. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends CachetError {
+  readonly code = ErrorCodes.storeUnavailable;
+
   constructor(cause?: unknown) {
     super('Redis is unavailable', { cause });
-    this.name = 'StoreUnavailableError';
   }
 }
 

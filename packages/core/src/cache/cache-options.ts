@@ -1,5 +1,15 @@
-import { MAX_TIMER_MS, toMs } from '../shared/duration.js';
+import { LOCK_DEFAULTS, lockTtlMs, lockWaitMs } from '../lock/lock-options.js';
+import { BREAKER_DEFAULTS, resolveBreakerOptions } from '../resilience/breaker-options.js';
+import { toMs } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
+import { DEFAULT_NAMESPACE, resolveNamespace } from '../shared/namespace.js';
+import {
+  booleanOption,
+  optionsObject,
+  positiveInteger,
+  resolveCommandTimeout,
+  DEFAULT_COMMAND_TIMEOUT,
+} from '../shared/option-checks.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
@@ -27,15 +37,18 @@ export interface ResolvedCacheOptions {
   logger: CacheLogger;
 }
 
+/** Every default of a cache, written once: `createCache` and the Nest module both read it. */
 export const CACHE_DEFAULTS = {
-  namespace: 'cachet',
+  namespace: DEFAULT_NAMESPACE,
   ttl: '1h',
   maxTtl: '7d',
   compressionThreshold: 1024,
   maxValueSize: 1024 * 1024,
-  commandTimeout: '250ms',
-  lock: { ttl: '10s', wait: '5s' },
-  breaker: { threshold: 5, resetAfter: '5s' },
+  failOpen: true,
+  commandTimeout: DEFAULT_COMMAND_TIMEOUT,
+  lock: LOCK_DEFAULTS,
+  breaker: BREAKER_DEFAULTS,
+  l1: { maxEntries: 10_000, ttl: '10s' },
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -65,44 +78,33 @@ function describeOption(value: unknown, ms: number): string {
 
 /** Defaults applied and every value checked, Nest module options included: the one resolver of cache options. */
 export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
+  optionsObject(options, 'cache options');
+  const namespace = resolveNamespace(options.namespace);
   const { ttlMs, maxTtlMs } = resolveTtlBounds(options);
   const { serializer, flag } = resolveSerializer(options.serializer);
   const compression = options.compression ?? { threshold: CACHE_DEFAULTS.compressionThreshold };
   if (compression !== false && !(Number.isInteger(compression?.threshold) && compression.threshold >= 0)) {
     throw new CacheConfigError('compression', compression, 'false or { threshold: bytes (a non-negative integer) }');
   }
-  const maxValueSize = options.maxValueSize ?? CACHE_DEFAULTS.maxValueSize;
-  if (!Number.isInteger(maxValueSize) || maxValueSize <= 0) {
-    throw new CacheConfigError('maxValueSize', maxValueSize, 'a positive number of bytes');
-  }
-  if (options.failOpen !== undefined && typeof options.failOpen !== 'boolean') {
-    throw new CacheConfigError('failOpen', options.failOpen, 'true or false');
-  }
-  const breakerThreshold = options.breaker?.threshold ?? CACHE_DEFAULTS.breaker.threshold;
-  if (!Number.isInteger(breakerThreshold) || breakerThreshold < 1) {
-    throw new CacheConfigError('breaker.threshold', breakerThreshold, 'a positive integer');
-  }
-  const lockTtlMs = toMs(options.lock?.ttl ?? CACHE_DEFAULTS.lock.ttl, 'lock.ttl');
+  const maxValueSize = positiveInteger(options.maxValueSize ?? CACHE_DEFAULTS.maxValueSize, 'maxValueSize');
+  optionsObject(options.lock, 'lock');
+  const breaker = resolveBreakerOptions(options.breaker);
+  const lockTtl = lockTtlMs(options.lock?.ttl);
   return {
-    namespace: options.namespace ?? CACHE_DEFAULTS.namespace,
+    namespace,
     ttlMs,
     maxTtlMs,
     serializer,
     serializerFlag: flag,
     compressionThreshold: compression === false ? Infinity : compression.threshold,
     maxValueSize,
-    failOpen: options.failOpen ?? true,
-    commandTimeoutMs: toMs(options.commandTimeout ?? CACHE_DEFAULTS.commandTimeout, 'commandTimeout', {
-      max: MAX_TIMER_MS,
-    }),
-    lockTtlMs,
-    lockWaitMs: toMs(options.lock?.wait ?? CACHE_DEFAULTS.lock.wait, 'lock.wait', {
-      allowZero: true,
-      max: MAX_TIMER_MS,
-    }),
-    breakerThreshold,
-    breakerResetMs: toMs(options.breaker?.resetAfter ?? CACHE_DEFAULTS.breaker.resetAfter, 'breaker.resetAfter'),
-    fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtlMs * 10),
+    failOpen: booleanOption(options.failOpen, 'failOpen', CACHE_DEFAULTS.failOpen),
+    commandTimeoutMs: resolveCommandTimeout(options.commandTimeout, CACHE_DEFAULTS.commandTimeout),
+    lockTtlMs: lockTtl,
+    lockWaitMs: lockWaitMs(options.lock?.wait),
+    breakerThreshold: breaker.threshold,
+    breakerResetMs: breaker.resetMs,
+    fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtl * 10),
     l1: resolveL1(options.l1),
     logger: options.logger ?? consoleLogger,
   };
@@ -110,14 +112,12 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
 
 function resolveL1(option: CacheOptions['l1']): L1Options | undefined {
   if (option === undefined || option === false) return undefined;
-  if (typeof option !== 'object' || option === null) {
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
     throw new CacheConfigError('l1', option, 'false or { maxEntries?: number, maxBytes?: number, ttl?: Duration }');
   }
-  const maxEntries = option.maxEntries ?? 10_000;
-  if (!Number.isInteger(maxEntries) || maxEntries <= 0)
-    throw new CacheConfigError('l1.maxEntries', maxEntries, 'a positive integer');
-  if (option.maxBytes !== undefined && !(Number.isInteger(option.maxBytes) && option.maxBytes > 0)) {
-    throw new CacheConfigError('l1.maxBytes', option.maxBytes, 'a positive number of bytes');
-  }
-  return { maxEntries, maxBytes: option.maxBytes, ttlMs: toMs(option.ttl ?? '10s', 'l1.ttl') };
+  return {
+    maxEntries: positiveInteger(option.maxEntries ?? CACHE_DEFAULTS.l1.maxEntries, 'l1.maxEntries'),
+    maxBytes: option.maxBytes === undefined ? undefined : positiveInteger(option.maxBytes, 'l1.maxBytes'),
+    ttlMs: toMs(option.ttl ?? CACHE_DEFAULTS.l1.ttl, 'l1.ttl'),
+  };
 }

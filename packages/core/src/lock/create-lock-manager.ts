@@ -1,23 +1,20 @@
-import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
-import { CacheConfigError } from '../shared/errors.js';
+import type { Duration } from '../shared/duration.js';
+import { resolveNamespace } from '../shared/namespace.js';
+import { resolveCommandTimeout } from '../shared/option-checks.js';
 import type { LockStore } from '../store/lock.store.js';
-import { MemoryLockStore } from '../store/memory/memory-lock.store.js';
-import { RedisConnection, type RedisInput } from '../store/redis/redis-connection.js';
-import { RedisBus } from '../store/redis/redis-bus.js';
-import { RedisLockStore } from '../store/locks/redis-lock.store.js';
+import { openStore, type StoreChoice } from '../store/open-store.js';
 import { LockManager, type LockManagerOptions } from './lock-manager.js';
 
-export interface CreateLockManagerOptions extends Partial<LockManagerOptions> {
-  /** A URL, ioredis options, `{ cluster }`, `{ sentinels, name }`, or a client you own (never closed for you). */
-  redis?: RedisInput;
-  /** `'redis'` (default), `'memory'` (one process only), or a store whose `locks` to use. */
-  store?: 'redis' | 'memory' | { locks: LockStore };
+export interface CreateLockManagerOptions extends Partial<LockManagerOptions>, StoreChoice<{ locks: LockStore }> {
   /** Per-command timeout of a connection opened here. Default `'1s'`. */
   commandTimeout?: Duration;
 }
 
+/** A lock waits for its holder, not for a cache read: a connection opened for locks gets more time per command. */
+const LOCK_COMMAND_TIMEOUT = '1s';
+
 /**
- * Distributed locks outside a cache or a Nest module.
+ * Distributed locks outside a cache (the Nest module makes its own the same way).
  *
  * ```ts
  * const locks = createLockManager({ redis: 'redis://localhost:6379', namespace: 'billing' });
@@ -26,17 +23,13 @@ export interface CreateLockManagerOptions extends Partial<LockManagerOptions> {
  * ```
  */
 export function createLockManager(options: CreateLockManagerOptions = {}): LockManager {
-  const managerOptions = { ...options, namespace: options.namespace ?? 'cachet' };
-  const kind = options.store ?? 'redis';
-  if (typeof kind === 'object') return new LockManager(kind.locks, managerOptions);
-  if (kind === 'memory') return new LockManager(new MemoryLockStore(), managerOptions);
-  if (kind !== 'redis') throw new CacheConfigError('store', kind, "'redis', 'memory' or a store with `locks`");
-  if (options.redis === undefined) {
-    throw new CacheConfigError('redis', undefined, "a Redis URL, options or client (or store: 'memory')");
-  }
-  const connection = RedisConnection.from(options.redis, {
-    commandTimeoutMs: toMs(options.commandTimeout ?? '1s', 'commandTimeout', { max: MAX_TIMER_MS }),
-  });
-  const bus = new RedisBus(connection, { logger: options.logger, attemptTimeoutMs: connection.commandTimeoutMs });
-  return new LockManager(new RedisLockStore(connection, bus), managerOptions, connection);
+  const managerOptions: LockManagerOptions = {
+    namespace: resolveNamespace(options.namespace),
+    ttl: options.ttl,
+    wait: options.wait,
+    logger: options.logger,
+  };
+  const commandTimeoutMs = resolveCommandTimeout(options.commandTimeout, LOCK_COMMAND_TIMEOUT);
+  const opened = openStore(options, { commandTimeoutMs, logger: options.logger }, 'a store with `locks`');
+  return new LockManager(opened.store.locks, managerOptions, opened.owned ? opened.store : undefined);
 }

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { assertValidKey } from '../cache/cache-key.js';
 import { WakeRegistry } from '../stampede/wake-registry.js';
-import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
+import type { Duration } from '../shared/duration.js';
 import { LockTimeoutError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { LockKeys, LockStore } from '../store/lock.store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import { HeldLock } from './held-lock.js';
+import { lockTtlMs, lockWaitMs } from './lock-options.js';
 import type { LockContext, LockOptions, LockStats } from './lock.types.js';
-
-/** A held lock is extended by a timer and a waiter sleeps on one: both bounded by what a timer can run. */
-const LOCK_TIMER = { max: MAX_TIMER_MS };
-const LOCK_WAIT = { allowZero: true, max: MAX_TIMER_MS };
 
 export interface LockManagerOptions {
   /** Key prefix, as for the cache: locks live at `<namespace>:lk:{<hash of name>}:<name>`. */
@@ -22,8 +19,6 @@ export interface LockManagerOptions {
   wait?: Duration;
   logger?: CacheLogger;
 }
-
-export const LOCK_DEFAULTS = { ttl: '10s', wait: '5s' } as const;
 
 /** The fencing counter outlives any lock by far; after it expires, server time keeps tokens increasing. */
 const FENCE_TTL_MS = 7 * 86_400_000;
@@ -50,8 +45,8 @@ export class LockManager {
     private readonly owned?: { close(): Promise<void> },
   ) {
     this.keySpace = new KeySpace(options.namespace);
-    this.ttlMs = toMs(options.ttl ?? LOCK_DEFAULTS.ttl, 'lock.ttl', LOCK_TIMER);
-    this.waitMs = toMs(options.wait ?? LOCK_DEFAULTS.wait, 'lock.wait', LOCK_WAIT);
+    this.ttlMs = lockTtlMs(options.ttl);
+    this.waitMs = lockWaitMs(options.wait);
     this.logger = options.logger ?? consoleLogger;
     this.wakeRegistry = new WakeRegistry(store.bus, this.channel);
   }
@@ -78,8 +73,8 @@ export class LockManager {
    */
   async withLock<T>(name: string, fn: (lock: LockContext) => Promise<T> | T, options: LockOptions = {}): Promise<T> {
     assertValidKey(name);
-    const ttlMs = options.ttl === undefined ? this.ttlMs : toMs(options.ttl, 'lock.ttl', LOCK_TIMER);
-    const waitMs = options.wait === undefined ? this.waitMs : toMs(options.wait, 'lock.wait', LOCK_WAIT);
+    const ttlMs = options.ttl === undefined ? this.ttlMs : lockTtlMs(options.ttl);
+    const waitMs = options.wait === undefined ? this.waitMs : lockWaitMs(options.wait);
     const held = await this.acquire(name, ttlMs, waitMs);
     try {
       return await fn({ name, fencingToken: held.fencingToken, signal: held.signal });

@@ -1,5 +1,6 @@
 import { toMs } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
+import { positiveInteger } from '../shared/option-checks.js';
 import type { RateLimitAlgorithm, RateLimitRule, ResolvedRateLimitRule } from './rate-limit.types.js';
 
 export const RATE_LIMIT_ALGORITHMS: readonly RateLimitAlgorithm[] = [
@@ -45,13 +46,6 @@ export function assertCost(cost: unknown, rule: ResolvedRateLimitRule, option = 
   const ceiling = rule.algorithm === 'token-bucket' ? rule.burst : rule.limit;
   if (value > ceiling) {
     throw new CacheConfigError(option, cost, `at most ${ceiling} (a request costing more could never pass)`);
-  }
-  return value;
-}
-
-function positiveInteger(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new CacheConfigError(option, value, 'a positive integer');
   }
   return value;
 }

@@ -1,13 +1,15 @@
+import { CachetError, ErrorCodes } from '../shared/errors.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 import { failureKind } from './failure-kind.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Raised instead of calling Redis while the breaker is open. */
-export class BreakerOpenError extends Error {
+export class BreakerOpenError extends CachetError {
+  readonly code = ErrorCodes.breakerOpen;
+
   constructor() {
     super('Circuit breaker open: Redis is skipped until a probe succeeds');
-    this.name = 'BreakerOpenError';
   }
 }
 

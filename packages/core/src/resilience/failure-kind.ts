@@ -1,4 +1,4 @@
-import { CachetError } from '../shared/errors.js';
+import { CachetError, ErrorCodes } from '../shared/errors.js';
 
 /**
  * Why a call to Redis failed, as far as a circuit breaker is concerned:
@@ -31,7 +31,11 @@ const SERVER_TROUBLE = [
   'ERR max number of clients reached',
 ];
 
+/** Cachet's own errors that mean Redis was skipped or unreachable (every other CachetError is the caller's). */
+const UNAVAILABLE_CODES: readonly string[] = [ErrorCodes.breakerOpen, ErrorCodes.storeUnavailable];
+
 export function failureKind(error: unknown): FailureKind {
+  if (error instanceof CachetError && UNAVAILABLE_CODES.includes(error.code)) return 'unavailable';
   if (error instanceof CachetError || error instanceof TypeError || error instanceof RangeError) return 'caller';
   if (error instanceof Error && error.name === 'ReplyError') {
     const message = error.message;

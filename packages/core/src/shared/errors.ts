@@ -9,6 +9,14 @@ export const ErrorCodes = {
   rateLimitUnavailable: 'E_RATE_LIMIT_UNAVAILABLE',
   writeBehind: 'E_WRITE_BEHIND',
   writeBehindNotReplicated: 'E_WRITE_BEHIND_NOT_REPLICATED',
+  /** Redis is skipped (breaker open, not connected) and the call has no fallback (`failOpen: false`). */
+  storeUnavailable: 'E_STORE_UNAVAILABLE',
+  /** A call refused at once because the circuit breaker is open. */
+  breakerOpen: 'E_BREAKER_OPEN',
+  /** `@cachet/testing`: no `redis-server` binary to start. */
+  redisServerNotFound: 'E_REDIS_SERVER_NOT_FOUND',
+  /** `@cachet/testing`: the consistency checker found a history no guarantee allows. */
+  consistencyViolation: 'E_CONSISTENCY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

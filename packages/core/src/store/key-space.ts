@@ -1,4 +1,5 @@
 import { CacheConfigError } from '../shared/errors.js';
+import { isValidName, NAME_RULE } from '../shared/namespace.js';
 import type { LockKeys } from './lock.store.js';
 import type { RateLimitAlgorithm, RateLimitKeys } from './rate-limit.store.js';
 
@@ -47,9 +48,7 @@ const TAG_LENGTH = 8;
  */
 export class KeySpace {
   constructor(readonly namespace: string) {
-    if (typeof namespace !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(namespace)) {
-      throw new CacheConfigError('namespace', namespace, 'letters, digits and . _ : - (no braces or spaces)');
-    }
+    if (!isValidName(namespace)) throw new CacheConfigError('namespace', namespace, NAME_RULE);
   }
 
   entry(key: string): EntryKeys {

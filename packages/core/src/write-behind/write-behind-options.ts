@@ -1,9 +1,16 @@
-import { MAX_TIMER_MS, toMs } from '../shared/duration.js';
+import type { Serializer } from '../cache/serializer.js';
+import { resolveSerializer } from '../cache/serializers.js';
+import { MAX_TIMER_MS, toMs, type Duration } from '../shared/duration.js';
+import { CacheConfigError } from '../shared/errors.js';
+import { DEFAULT_NAMESPACE, resolveNamespace } from '../shared/namespace.js';
+import { optionsObject, positiveInteger, resolveCommandTimeout } from '../shared/option-checks.js';
+import type { QueueStore } from '../store/queue.store.js';
+import type { StoreChoice } from '../store/open-store.js';
+import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import type { ResolvedQueueOptions, WriteBehindQueueOptions } from './write-behind.types.js';
 
 /** Every queue duration drives a timer (flush, backoff, push-back wait, reclaim). */
 const TIMER = { max: MAX_TIMER_MS };
-import { CacheConfigError } from '../shared/errors.js';
-import type { ResolvedQueueOptions, WriteBehindQueueOptions } from './write-behind.types.js';
 
 export const WRITE_BEHIND_DEFAULTS = {
   batch: { size: 100, interval: '1s' },
@@ -24,8 +31,18 @@ export function resolveQueueOptions(
   options: WriteBehindQueueOptions = {},
   defaults: WriteBehindQueueOptions = {},
 ): ResolvedQueueOptions {
+  return resolveQueueSettings(`writeBehind[${queue}]`, options, defaults);
+}
+
+/** `resolveQueueOptions`, errors naming `<prefix>.<option>`. */
+function resolveQueueSettings(
+  prefix: string,
+  options: WriteBehindQueueOptions,
+  defaults: WriteBehindQueueOptions,
+): ResolvedQueueOptions {
+  optionsObject(options, prefix);
   const pick = <K extends keyof WriteBehindQueueOptions>(key: K) => options[key] ?? defaults[key];
-  const at = (name: string) => `writeBehind[${queue}].${name}`;
+  const at = (name: string) => `${prefix}.${name}`;
   const onFull = pick('onFull') ?? WRITE_BEHIND_DEFAULTS.onFull;
   if (onFull !== 'wait' && onFull !== 'error') throw new CacheConfigError(at('onFull'), onFull, "'wait' or 'error'");
   const coalesce = pick('coalesce') ?? WRITE_BEHIND_DEFAULTS.coalesce;
@@ -79,9 +96,79 @@ export function retryDelayMs(options: ResolvedQueueOptions, attempts: number, ra
   return Math.round(exponential * (0.5 + random() / 2));
 }
 
-function positiveInteger(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new CacheConfigError(option, value, 'a positive integer');
-  }
-  return value;
+export interface CreateWriteBehindOptions extends WriteBehindQueueOptions, StoreChoice<{ queues: QueueStore }> {
+  /** Key prefix: queues live at `<namespace>:wb:{<hash of queue>}:<queue>:*`. Default `'cachet'`. */
+  namespace?: string;
+  /** How recorded arguments and values are stored. Default `'msgpack'` (Date, Map, Set, BigInt, Buffer survive). */
+  serializer?: 'msgpack' | 'json' | Serializer;
+  logger?: CacheLogger;
+  /** Longest `close()` spends flushing what is queued. Default `'10s'`. */
+  drainTimeout?: Duration;
+  /** Per-command timeout of a connection opened here. Default `'2s'`. */
+  commandTimeout?: Duration;
+  /** Shorthand for `batch.interval`. */
+  flushInterval?: Duration;
+  /** Shorthand for `batch.size`. */
+  batchSize?: number;
+}
+
+/** Defaults of the engine itself (each queue's are `WRITE_BEHIND_DEFAULTS`). */
+export const WRITE_BEHIND_ENGINE_DEFAULTS = {
+  namespace: DEFAULT_NAMESPACE,
+  drainTimeout: '10s',
+  /** An append waits for Redis to make the write durable: more time than a cache read gets. */
+  commandTimeout: '2s',
+} as const;
+
+export interface ResolvedWriteBehindOptions {
+  namespace: string;
+  serializer: Serializer;
+  logger: CacheLogger;
+  /** Every queue's options start from these (unresolved: each queue merges its own over them). */
+  defaults: WriteBehindQueueOptions;
+  /** The same defaults resolved: what a queue with no options of its own gets. */
+  queueDefaults: ResolvedQueueOptions;
+  /** Longest `close()` spends draining. */
+  drainTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+/**
+ * Defaults applied and every value checked, queue defaults included: the one
+ * resolver of write-behind engine options (`createWriteBehind` and the Nest
+ * module both come here). Errors name options `writeBehind.<option>`.
+ */
+export function resolveWriteBehindOptions(options: CreateWriteBehindOptions): ResolvedWriteBehindOptions {
+  optionsObject(options, 'writeBehind');
+  const {
+    redis: _redis,
+    store: _store,
+    namespace,
+    serializer,
+    logger,
+    drainTimeout,
+    commandTimeout,
+    flushInterval,
+    batchSize,
+    ...queueOptions
+  } = options;
+  if (batchSize !== undefined) positiveInteger(batchSize, 'writeBehind.batchSize');
+  if (flushInterval !== undefined) toMs(flushInterval, 'writeBehind.flushInterval', TIMER);
+  optionsObject(queueOptions.batch, 'writeBehind.batch');
+  const defaults: WriteBehindQueueOptions = {
+    ...queueOptions,
+    batch: { size: batchSize, interval: flushInterval, ...queueOptions.batch },
+  };
+  return {
+    namespace: resolveNamespace(namespace, 'writeBehind.namespace'),
+    serializer: resolveSerializer(serializer).serializer,
+    logger: logger ?? consoleLogger,
+    defaults,
+    queueDefaults: resolveQueueSettings('writeBehind', {}, defaults),
+    drainTimeoutMs: toMs(drainTimeout ?? WRITE_BEHIND_ENGINE_DEFAULTS.drainTimeout, 'writeBehind.drainTimeout', {
+      allowZero: true,
+      max: MAX_TIMER_MS,
+    }),
+    commandTimeoutMs: resolveCommandTimeout(commandTimeout, WRITE_BEHIND_ENGINE_DEFAULTS.commandTimeout),
+  };
 }

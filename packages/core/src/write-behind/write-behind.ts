@@ -43,7 +43,7 @@ export interface WriteBehindSettings {
  * await writeBehind.append('users', { key: 'user:1', args: [user], value: user });
  * ```
  */
-export class WriteBehind {
+export class WriteBehindEngine {
   private readonly keySpace: KeySpace;
   private readonly queues = new Map<string, QueueState>();
   private readonly consumer = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

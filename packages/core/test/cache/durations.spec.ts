@@ -1,4 +1,5 @@
-import { CacheConfigError, createCache, KeySpace } from '@cachet/core';
+import { CacheConfigError, createCache } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
 
 const configError = (option: string, ...figures: string[]) =>

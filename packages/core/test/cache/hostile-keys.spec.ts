@@ -4,12 +4,11 @@ import {
   createLockManager,
   createRateLimiter,
   createWriteBehind,
-  KeySpace,
-  slotTag,
   type Cache,
   type LockManager,
   type OwnedRateLimiter,
 } from '@cachet/core';
+import { KeySpace, slotTag } from '@cachet/core/store';
 import { startRedisCluster, type RedisClusterHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 

@@ -1,4 +1,5 @@
-import { CacheKeyError, createCache, KeySpace, SerializationError, CacheConfigError } from '@cachet/core';
+import { CacheKeyError, createCache, SerializationError, CacheConfigError } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
 import { STORE_KINDS } from '../support/stores.js';
 

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { KeySpace } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { testClusterNodes } from '@cachet/testing';
 import { openCache, type CacheFixture } from '../support/caches.js';
 import { sleep, STORE_KINDS } from '../support/stores.js';

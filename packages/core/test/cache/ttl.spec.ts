@@ -1,4 +1,4 @@
-import { KeySpace } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { openCache, type CacheFixture } from '../support/caches.js';
 import { sleep, STORE_KINDS } from '../support/stores.js';
 

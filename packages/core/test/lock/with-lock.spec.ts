@@ -1,13 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import {
-  LockLostError,
-  LockManager,
-  LockTimeoutError,
-  MemoryLockStore,
-  RedisConnection,
-  RedisLockStore,
-  type LockStore,
-} from '@cachet/core';
+import { LockLostError, LockTimeoutError } from '@cachet/core';
+import { LockManager, MemoryLockStore, RedisConnection, RedisLockStore, type LockStore } from '@cachet/core/store';
 import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';

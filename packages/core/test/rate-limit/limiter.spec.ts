@@ -1,4 +1,5 @@
-import { RedisStore, RateLimitUnavailableError, type RateLimitRule, type CacheLogger } from '@cachet/core';
+import { RateLimitUnavailableError, type RateLimitRule, type CacheLogger } from '@cachet/core';
+import { RedisStore } from '@cachet/core/store';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { openLimiter, limiterOn, type LimiterFixture } from './limiters.js';
 

@@ -1,4 +1,4 @@
-import { RateLimiter, consoleLogger, type RateLimitStore } from '@cachet/core';
+import { RateLimiter, consoleLogger, type RateLimitStore } from '@cachet/core/store';
 import { openStore, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
 
 /** A limiter over a fresh store of one kind, with its own namespace. */

@@ -1,13 +1,11 @@
+import type { RateLimitBatchResult, RateLimitRule, RateLimitAlgorithm } from '@cachet/core';
 import {
   KeySpace,
   RedisConnection,
   RedisStore,
-  type RateLimitBatchResult,
   type RateLimitConsumeRequest,
-  type RateLimitRule,
   type RedisRateLimitStore,
-  type RateLimitAlgorithm,
-} from '@cachet/core';
+} from '@cachet/core/store';
 import { Cluster } from 'ioredis';
 import { startRedis, testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { clusterSlot } from '../../src/store/redis/cluster-slot.js';

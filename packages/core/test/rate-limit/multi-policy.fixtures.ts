@@ -1,4 +1,5 @@
-import { MemoryStore, type RateLimitAlgorithm } from '@cachet/core';
+import type { RateLimitAlgorithm } from '@cachet/core';
+import { MemoryStore } from '@cachet/core/store';
 import type { Redis } from 'ioredis';
 import { openStore, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
 import { limiterOn } from './limiters.js';

@@ -1,11 +1,5 @@
-import {
-  MemoryStore,
-  type RateLimitBatchResult,
-  type RateLimitCheck,
-  type RateLimiter,
-  type RateLimitResult,
-  type RateLimitRule,
-} from '@cachet/core';
+import type { RateLimitBatchResult, RateLimitCheck, RateLimiter, RateLimitResult, RateLimitRule } from '@cachet/core';
+import { MemoryStore } from '@cachet/core/store';
 import { STORE_KINDS, type StoreKind } from '../support/stores.js';
 import { limiterOn } from './limiters.js';
 import { ALGORITHMS, EXACT, HOUR, instances } from './multi-policy.fixtures.js';

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { KeySpace, type RateLimitAlgorithm } from '@cachet/core';
+import type { RateLimitAlgorithm } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { testRedisUrl } from '@cachet/testing';
 import { sleep, STORE_KINDS } from '../support/stores.js';
 import { openLimiter, type LimiterFixture } from './limiters.js';

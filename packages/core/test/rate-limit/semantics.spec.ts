@@ -1,4 +1,5 @@
-import { CacheConfigError, MemoryRateLimitStore, type RateLimitAlgorithm, type RateLimitRule } from '@cachet/core';
+import { CacheConfigError, type RateLimitAlgorithm, type RateLimitRule } from '@cachet/core';
+import { MemoryRateLimitStore } from '@cachet/core/store';
 import { limiterOn } from './limiters.js';
 
 /** A memory store on a clock the test moves, so every value can be checked exactly. */

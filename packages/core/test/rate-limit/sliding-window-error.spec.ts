@@ -1,4 +1,5 @@
-import { MemoryRateLimitStore, type RateLimitAlgorithm } from '@cachet/core';
+import type { RateLimitAlgorithm } from '@cachet/core';
+import { MemoryRateLimitStore } from '@cachet/core/store';
 import { limiterOn } from './limiters.js';
 
 const LIMIT = 100;

@@ -4,10 +4,10 @@ import {
   createLockManager,
   createRateLimiter,
   createWriteBehind,
-  KeySpace,
   WriteBehindError,
   type Cache,
 } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';

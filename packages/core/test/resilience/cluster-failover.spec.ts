@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { createCache, KeySpace, type Cache } from '@cachet/core';
+import { createCache, type Cache } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';

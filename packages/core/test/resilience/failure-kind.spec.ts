@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { CacheConfigError, createRateLimiter, KeySpace } from '@cachet/core';
+import { CacheConfigError, createRateLimiter } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { freePort, startRedis, testRedisUrl } from '@cachet/testing';
 import { failureKind } from '../../src/resilience/failure-kind.js';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';

@@ -1,4 +1,4 @@
-import { NodeBreakers, type BreakerRouter } from '@cachet/core';
+import { NodeBreakers, type BreakerRouter } from '@cachet/core/store';
 import { recordingLogger } from '../support/caches.js';
 
 /** A slot table in miniature: each key names its node before a colon. */

@@ -1,4 +1,4 @@
-import { KeySpace, type Store } from '@cachet/core';
+import { KeySpace, type Store } from '@cachet/core/store';
 import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /**

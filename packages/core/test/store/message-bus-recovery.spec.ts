@@ -1,12 +1,6 @@
 import { Redis } from 'ioredis';
-import {
-  createCache,
-  createLockManager,
-  RedisConnection,
-  RedisStore,
-  type Cache,
-  type LockManager,
-} from '@cachet/core';
+import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
+import { RedisConnection, RedisStore } from '@cachet/core/store';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';

@@ -1,4 +1,4 @@
-import { KeySpace } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import { clusterSlot } from '../../src/store/redis/cluster-slot.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { MemoryStore, RedisConnection, RedisStore, type Store } from '@cachet/core';
+import { MemoryStore, RedisConnection, RedisStore, type Store } from '@cachet/core/store';
 import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 
 /** A store under test and how to dispose of it. */

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { createWriteBehind, type WriteBehind } from '@cachet/core';
+import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
 import { startRedis, testRedisUrl, type RedisServerHandle } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
@@ -47,7 +47,7 @@ function spawnChild(
   return { child, exited, until };
 }
 
-async function waitForEmptyQueue(observer: WriteBehind, timeoutMs: number): Promise<void> {
+async function waitForEmptyQueue(observer: WriteBehindEngine, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await observer.stats('users')).depth > 0) {
     if (Date.now() > deadline) throw new Error(`queue not drained within ${timeoutMs} ms`);

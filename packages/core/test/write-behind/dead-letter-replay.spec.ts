@@ -1,12 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import {
-  MemoryQueueStore,
-  RedisConnection,
-  RedisQueueStore,
-  createWriteBehind,
-  type QueueStore,
-  type WriteBehind,
-} from '@cachet/core';
+import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
+import { MemoryQueueStore, RedisConnection, RedisQueueStore, type QueueStore } from '@cachet/core/store';
 import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
@@ -25,7 +19,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 describe.each<Kind>(['memory', 'redis', 'cluster'])('replaying dead letters on %s', (kind) => {
   let queues: QueueStore;
   let close: () => Promise<void>;
-  let wb: WriteBehind;
+  let wb: WriteBehindEngine;
   /** What the persister stored, in order: `key=name`. */
   let persisted: string[];
   let failing: Set<string>;

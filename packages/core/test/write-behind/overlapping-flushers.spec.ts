@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createWriteBehind, type WriteBehind } from '@cachet/core';
+import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
 import { testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { runFixture, type Child } from '../support/child-processes.js';
@@ -25,7 +25,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
  */
 describe('two flushers overlapping (guarantee 9)', () => {
   let admin: Redis;
-  const engines: WriteBehind[] = [];
+  const engines: WriteBehindEngine[] = [];
   let child: Child | undefined;
   beforeAll(() => {
     // The paused owner runs plain Node on the built package.

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createWriteBehind, WriteBehindNotReplicatedError, type WriteBehind } from '@cachet/core';
+import { createWriteBehind, WriteBehindNotReplicatedError, type WriteBehindEngine } from '@cachet/core';
 import { startRedisSentinel, testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { uniqueNamespace } from '../support/stores.js';
@@ -54,7 +54,7 @@ describe("write-behind durability: 'replica'", () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const sentinel = await startRedisSentinel({ replicas: 1, downAfterMs: 500 });
       const namespace = uniqueNamespace('dur');
-      let wb: WriteBehind | undefined;
+      let wb: WriteBehindEngine | undefined;
       try {
         wb = createWriteBehind({
           redis: { sentinels: sentinel.sentinels, name: sentinel.masterName },

@@ -1,17 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Cluster, Redis } from 'ioredis';
 import {
-  MemoryQueueStore,
-  RedisConnection,
-  RedisQueueStore,
-  WriteBehind,
+  type WriteBehindEngine,
   WriteBehindError,
   createWriteBehind,
   type CreateWriteBehindOptions,
-  type QueueStore,
   type WriteBehindItem,
   type WriteBehindQueueOptions,
 } from '@cachet/core';
+import { MemoryQueueStore, RedisConnection, RedisQueueStore, type QueueStore } from '@cachet/core/store';
 import { testClusterNodes, testRedisUrl } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { sleep, uniqueNamespace } from '../support/stores.js';
@@ -30,7 +27,7 @@ afterAll(() => db.close());
 describe.each<Kind>(['memory', 'redis', 'cluster'])('write-behind on %s', (kind) => {
   let queues: QueueStore;
   let close: () => Promise<void>;
-  let engines: WriteBehind[];
+  let engines: WriteBehindEngine[];
   let users: PgliteUsers;
   let namespace: string;
 
@@ -60,7 +57,9 @@ describe.each<Kind>(['memory', 'redis', 'cluster'])('write-behind on %s', (kind)
   });
 
   /** An engine on the shared store; `options` are the queue defaults. */
-  function engine(options: WriteBehindQueueOptions & Pick<CreateWriteBehindOptions, 'serializer'> = {}): WriteBehind {
+  function engine(
+    options: WriteBehindQueueOptions & Pick<CreateWriteBehindOptions, 'serializer'> = {},
+  ): WriteBehindEngine {
     const created = createWriteBehind({
       store: { queues },
       namespace,
@@ -72,7 +71,7 @@ describe.each<Kind>(['memory', 'redis', 'cluster'])('write-behind on %s', (kind)
     return created;
   }
 
-  const write = (wb: WriteBehind, key: string, name: string, queue = 'users') =>
+  const write = (wb: WriteBehindEngine, key: string, name: string, queue = 'users') =>
     wb.append(queue, { key, args: [{ name }], value: { name } });
 
   it('batches: one statement per batch (≤ writes / batch size + 1), every write persisted', async () => {

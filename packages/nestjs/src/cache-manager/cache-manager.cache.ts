@@ -1,4 +1,5 @@
-import { CACHE_DEFAULTS, CacheConfigError, createCache, type Cache as CachetCache, type Duration } from '@cachet/core';
+import { CacheConfigError, createCache, type Cache as CachetCache, type Duration } from '@cachet/core';
+import { CACHE_DEFAULTS } from '@cachet/core/store';
 import type { CacheModuleOptions } from './cache-manager.options.js';
 
 /** A TTL in milliseconds, or (for `wrap`) a function of the value giving one. */

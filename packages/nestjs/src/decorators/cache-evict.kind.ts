@@ -1,7 +1,8 @@
 import type { CacheMethodKind, MethodInvocation } from '../binding/cache-method-kind.js';
 import { CACHE_EVICT_METADATA, type CacheEvictOptions } from './cache-evict.decorator.js';
 import { DecoratorOptions, resolveStrings, scopedCache } from './decorator-options.js';
-import { assertValidKey, type Cache } from '@cachet/core';
+import type { Cache } from '@cachet/core';
+import { assertValidKey } from '@cachet/core/store';
 
 type Options = CacheEvictOptions<unknown[]>;
 

@@ -1,4 +1,5 @@
-import { assertEntryOptions, assertValidKey, stableHash, type GetOrSetOptions } from '@cachet/core';
+import type { GetOrSetOptions } from '@cachet/core';
+import { assertEntryOptions, assertValidKey, stableHash } from '@cachet/core/store';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';
 import type { MethodBinding } from '../binding/method-binding.js';

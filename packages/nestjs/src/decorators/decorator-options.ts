@@ -1,4 +1,5 @@
-import { assertValidKey, CacheKeyError, type Cache } from '@cachet/core';
+import { CacheKeyError, type Cache } from '@cachet/core';
+import { assertValidKey, isValidName, NAME_RULE } from '@cachet/core/store';
 import { CacheBindingError, describeValue } from '../binding/cache-binding.error.js';
 import type { MethodInvocation } from '../binding/cache-method-kind.js';
 import type { MethodBinding } from '../binding/method-binding.js';
@@ -58,9 +59,7 @@ export class DecoratorOptions {
 
   namespace(): this {
     const value = this.value('namespace');
-    if (value !== undefined && !(typeof value === 'string' && /^[A-Za-z0-9_.:-]+$/.test(value))) {
-      this.fail('namespace', value, 'letters, digits and . _ : - (no braces or spaces)');
-    }
+    if (value !== undefined && !isValidName(value)) this.fail('namespace', value, NAME_RULE);
     return this;
   }
 }

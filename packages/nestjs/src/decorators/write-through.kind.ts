@@ -2,7 +2,7 @@ import { SerializationError } from '@cachet/core';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';
 import { DecoratorOptions, resolveKey, resolveStrings, scopedCache } from './decorator-options.js';
 import { WRITE_THROUGH_METADATA, type WriteThroughOptions } from './write-through.decorator.js';
-import { assertEntryOptions } from '@cachet/core';
+import { assertEntryOptions } from '@cachet/core/store';
 
 type Options = WriteThroughOptions<unknown[], unknown>;
 

@@ -1,4 +1,5 @@
-import { toMs, type Cache, type Duration, type RedisClient, type WriteBehindQueueStats } from '@cachet/core';
+import type { Cache, Duration, WriteBehindQueueStats } from '@cachet/core';
+import { toMs, type RedisClient } from '@cachet/core/store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CACHE_INSTANCE, CACHE_REDIS } from '../cache.constants.js';
 import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';

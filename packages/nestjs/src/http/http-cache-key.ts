@@ -1,4 +1,5 @@
-import { assertValidKey, CacheKeyError, stableHash } from '@cachet/core';
+import { CacheKeyError } from '@cachet/core';
+import { assertValidKey, stableHash } from '@cachet/core/store';
 import type { HttpCacheOptions, HttpCacheRequest } from './http-cache.decorator.js';
 
 /** Why a request is not cached (for debugging), or its key. */

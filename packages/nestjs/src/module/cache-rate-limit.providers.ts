@@ -1,22 +1,23 @@
-import { MAX_TIMER_MS, toMs } from '@cachet/core';
 import { Logger, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
-import { rateLimitProviders } from '../rate-limit/rate-limit.providers.js';
+import { rateLimitProviders, type RateLimiterSettings } from '../rate-limit/rate-limit.providers.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';
 
 /** The `rateLimit` options once the module options are known (forRootAsync). */
 export const CACHE_RATE_LIMIT_OPTIONS = Symbol('CACHE_RATE_LIMIT_OPTIONS');
-/** The module's namespace once the module options are known (forRootAsync): rate-limit keys live under it too. */
-export const CACHE_RATE_LIMIT_NAMESPACE = Symbol('CACHE_RATE_LIMIT_NAMESPACE');
+/** The limiter's share of the module options (forRootAsync): its keys live under the module's namespace too. */
+export const CACHE_RATE_LIMITER_SETTINGS = Symbol('CACHE_RATE_LIMITER_SETTINGS');
 
 /** Rate limiting on the module's connection and namespace, options known up front (`forRoot`). */
 export function staticRateLimitProviders(options: CacheModuleOptions): Provider[] {
   return rateLimitProviders(options.rateLimit ?? {}, {
     store: CACHE_STORE,
-    namespace: options.namespace,
-    commandTimeoutMs: toMs(options.commandTimeout ?? '250ms', 'commandTimeout', { max: MAX_TIMER_MS }),
-    logger: new Logger('Cachet'),
+    limiter: {
+      namespace: options.namespace,
+      commandTimeout: options.commandTimeout,
+      logger: options.logger ?? new Logger('Cachet'),
+    },
   });
 }
 
@@ -29,18 +30,17 @@ export function asyncRateLimitProviders(): Provider[] {
       useFactory: (options: ResolvedCacheModuleOptions) => options.rateLimit,
     },
     {
-      provide: CACHE_RATE_LIMIT_NAMESPACE,
+      provide: CACHE_RATE_LIMITER_SETTINGS,
       inject: [CACHE_MODULE_OPTIONS],
-      useFactory: (options: ResolvedCacheModuleOptions) => options.namespace,
+      useFactory: (options: ResolvedCacheModuleOptions): RateLimiterSettings => ({
+        namespace: options.namespace,
+        commandTimeout: options.commandTimeoutMs,
+        logger: options.cache.logger,
+      }),
     },
     ...rateLimitProviders(
       {},
-      {
-        store: CACHE_STORE,
-        optionsToken: CACHE_RATE_LIMIT_OPTIONS,
-        namespaceToken: CACHE_RATE_LIMIT_NAMESPACE,
-        logger: new Logger('Cachet'),
-      },
+      { store: CACHE_STORE, optionsToken: CACHE_RATE_LIMIT_OPTIONS, limiterToken: CACHE_RATE_LIMITER_SETTINGS },
     ),
   ];
 }

@@ -1,4 +1,5 @@
-import type { Cache, LockManager, Store } from '@cachet/core';
+import type { Cache, LockManager } from '@cachet/core';
+import type { Store } from '@cachet/core/store';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import {

@@ -1,13 +1,5 @@
-import {
-  createCache,
-  LockManager,
-  MemoryStore,
-  RedisConnection,
-  RedisStore,
-  type Cache,
-  type RedisClient,
-  type Store,
-} from '@cachet/core';
+import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
+import { openStore, RedisStore, type RedisClient, type RedisConnection, type Store } from '@cachet/core/store';
 import { Logger, type Provider } from '@nestjs/common';
 import {
   CACHE_INSTANCE,
@@ -59,26 +51,27 @@ export const cacheCoreProviders: Provider[] = [
     useFactory: (options: CacheModuleOptions) => resolveCacheModuleOptions(options),
   },
   {
-    provide: CACHE_REDIS_CONNECTION,
+    provide: CACHE_STORE,
     inject: [CACHE_MODULE_OPTIONS],
-    useFactory: async (options: ResolvedCacheModuleOptions): Promise<RedisConnection | null> => {
-      if (options.store === 'memory') return null;
-      const connection = RedisConnection.from(options.redis!, { commandTimeoutMs: options.commandTimeoutMs });
-      await connected(connection);
-      return connection;
+    // Opened as createCache opens one; the module, not the cache, closes it.
+    useFactory: async (options: ResolvedCacheModuleOptions): Promise<Store> => {
+      const { store } = openStore<Store>(options, {
+        commandTimeoutMs: options.commandTimeoutMs,
+        logger: options.cache.logger,
+      });
+      if (store instanceof RedisStore) await connected(store.connection);
+      return store;
     },
+  },
+  {
+    provide: CACHE_REDIS_CONNECTION,
+    inject: [CACHE_STORE],
+    useFactory: (store: Store): RedisConnection | null => (store instanceof RedisStore ? store.connection : null),
   },
   {
     provide: CACHE_REDIS,
     inject: [CACHE_REDIS_CONNECTION],
     useFactory: (connection: RedisConnection | null): RedisClient | null => connection?.client ?? null,
-  },
-  {
-    provide: CACHE_STORE,
-    inject: [CACHE_REDIS_CONNECTION],
-    // The store runs on the module's connection; the module, not the cache, closes it.
-    useFactory: (connection: RedisConnection | null): Store =>
-      connection ? new RedisStore(connection, { logger: new Logger('Cachet') }) : new MemoryStore(),
   },
   {
     provide: CACHE_INSTANCE,
@@ -91,11 +84,12 @@ export const cacheCoreProviders: Provider[] = [
     provide: CACHE_LOCK_MANAGER,
     inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
     useFactory: (options: ResolvedCacheModuleOptions, store: Store): LockManager =>
-      new LockManager(store.locks, {
+      createLockManager({
+        store,
         namespace: options.namespace,
         ttl: options.cache.lock?.ttl,
         wait: options.cache.lock?.wait,
-        logger: new Logger('Cachet'),
+        logger: options.cache.logger,
       }),
   },
   CacheRuntime,

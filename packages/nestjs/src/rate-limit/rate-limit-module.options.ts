@@ -1,4 +1,5 @@
 import { CacheConfigError } from '@cachet/core';
+import { resolveRateLimiterOptions } from '@cachet/core/store';
 import { ClientAddressResolver, type TrustProxy } from './client-address.js';
 import type { Ipv6Subnet } from './client-subnet.js';
 import { resolveRateLimitPolicies, type RateLimitPolicy, type ResolvedRateLimitPolicy } from './rate-limit.policy.js';
@@ -45,8 +46,8 @@ export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = 
   if (!['ietf', 'legacy', 'both', false].includes(headers)) {
     throw new CacheConfigError('rateLimit.headers', headers, "'ietf', 'legacy', 'both' or false");
   }
-  const failOpen = options.failOpen ?? true;
-  if (typeof failOpen !== 'boolean') throw new CacheConfigError('rateLimit.failOpen', failOpen, 'true or false');
+  // The limiter's own setting: its default and check are core's.
+  const { failOpen } = resolveRateLimiterOptions({ failOpen: options.failOpen }, 'rateLimit.');
   const global = options.global;
   const globalPolicies =
     global === undefined || typeof global === 'boolean' ? [] : resolveRateLimitPolicies(global, 'rateLimit.global');

@@ -5,8 +5,8 @@ import {
   RateLimitUnavailableError,
   type RateLimitBatchResult,
   type RateLimiter,
-  type ResolvedRateLimitRule,
 } from '@cachet/core';
+import type { ResolvedRateLimitRule } from '@cachet/core/store';
 import type { HttpRequestLike } from './client-address.js';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';

@@ -1,11 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import {
-  CacheConfigError,
-  resolveRateLimitRule,
-  type Duration,
-  type RateLimitAlgorithm,
-  type ResolvedRateLimitRule,
-} from '@cachet/core';
+import { CacheConfigError, type Duration, type RateLimitAlgorithm } from '@cachet/core';
+import { resolveRateLimitRule, type ResolvedRateLimitRule } from '@cachet/core/store';
 
 /** Who shares a quota: the client address, the authenticated user, or any key you derive. */
 export type RateLimitBy = 'ip' | 'user' | ((context: ExecutionContext) => string | Promise<string>);

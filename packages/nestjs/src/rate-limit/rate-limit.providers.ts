@@ -1,16 +1,7 @@
-import { Inject, type InjectionToken, type Provider } from '@nestjs/common';
+import type { InjectionToken, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  RateLimiter,
-  RedisRateLimitStore,
-  MemoryRateLimitStore,
-  consoleLogger,
-  type BreakerRouter,
-  type CacheLogger,
-  type RateLimitStore,
-  type RedisConnection,
-  type Store,
-} from '@cachet/core';
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from '@cachet/core';
+import type { Store } from '@cachet/core/store';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import {
   resolveRateLimitModuleOptions,
@@ -21,21 +12,19 @@ import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 import { GlobalRateLimitGuard, RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimitMethodBinder } from './rate-limit-method.binder.js';
 
+/** The limiter's engine settings, passed to core's `createRateLimiter` as they are (its defaults apply). */
+export type RateLimiterSettings = Omit<RateLimiterOptions, 'store' | 'redis' | 'failOpen'>;
+
 /** Where the limiter keeps its counters, and how the module's other settings reach it. */
 export interface RateLimitProviderDeps {
-  /** Token of a core `Store` (its `rateLimits` are used) ... */
-  store?: InjectionToken;
-  /** ... or of a `RedisConnection` (`null` runs in memory). One of the two is required. */
-  connection?: InjectionToken;
+  /** Token of a core `Store` (its `rateLimits` are used). */
+  store: InjectionToken;
   /** Token of the options when they are only known at runtime (`forRootAsync`); overrides the `options` argument. */
   optionsToken?: InjectionToken;
-  /** Key prefix (the module's namespace). Default 'cachet'. */
-  namespace?: string;
-  /** Token of the key prefix when it is only known at runtime (`forRootAsync`); overrides `namespace`. */
-  namespaceToken?: InjectionToken;
-  /** Bounds waiting for a (re)connecting Redis, like the cache's command timeout. Default 250 ms. */
-  commandTimeoutMs?: number;
-  logger?: CacheLogger;
+  /** Namespace, command timeout, logger... (the module's own). */
+  limiter?: RateLimiterSettings;
+  /** Token of those settings when they are only known at runtime (`forRootAsync`); overrides `limiter`. */
+  limiterToken?: InjectionToken;
 }
 
 /**
@@ -45,8 +34,6 @@ export interface RateLimitProviderDeps {
  * guard under APP_GUARD, which Nest runs before controller and route guards.
  */
 export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: RateLimitProviderDeps): Provider[] {
-  const backing = deps.store ?? deps.connection;
-  if (backing === undefined) throw new Error('rateLimitProviders needs deps.store or deps.connection');
   const optionsProvider: Provider = deps.optionsToken
     ? {
         provide: RATE_LIMIT_OPTIONS,
@@ -58,13 +45,10 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     optionsProvider,
     {
       provide: RATE_LIMITER,
-      useFactory: (
-        source: Store | RedisConnection | null,
-        resolved: ResolvedRateLimitModuleOptions,
-        namespace?: string,
-      ) =>
-        createLimiter(source, deps.store !== undefined, resolved, { ...deps, namespace: namespace ?? deps.namespace }),
-      inject: [backing, RATE_LIMIT_OPTIONS, ...(deps.namespaceToken ? [deps.namespaceToken] : [])],
+      // The limiter core's createRateLimiter builds on the module's store (which the module closes).
+      useFactory: (store: Store, resolved: ResolvedRateLimitModuleOptions, settings = deps.limiter): RateLimiter =>
+        createRateLimiter({ ...settings, store, failOpen: resolved.failOpen }),
+      inject: [deps.store, RATE_LIMIT_OPTIONS, ...(deps.limiterToken ? [deps.limiterToken] : [])],
     },
     RateLimitEnforcer,
     RateLimitGuard,
@@ -74,45 +58,4 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     providers.push(GlobalRateLimitGuard, { provide: APP_GUARD, useExisting: GlobalRateLimitGuard });
   }
   return providers;
-}
-
-/** Injects the module's core `RateLimiter` (for limits checked by hand: `consume`, `reset`). */
-export const InjectRateLimiter = (): PropertyDecorator & ParameterDecorator => Inject(RATE_LIMITER);
-
-function createLimiter(
-  source: Store | RedisConnection | null,
-  isStore: boolean,
-  options: ResolvedRateLimitModuleOptions,
-  deps: RateLimitProviderDeps,
-): RateLimiter {
-  const commandTimeoutMs = deps.commandTimeoutMs ?? 250;
-  let store: RateLimitStore;
-  let isReady: (() => boolean) | undefined;
-  let ready: ((ms: number) => Promise<void>) | undefined;
-  let router: BreakerRouter | undefined;
-  if (source === null) store = new MemoryRateLimitStore();
-  else if (isStore) {
-    const engine = source as Store;
-    store = engine.rateLimits;
-    isReady = () => engine.isReady();
-    ready = (ms) => engine.ready(ms);
-    router = engine.router;
-  } else {
-    const connection = source as RedisConnection;
-    store = new RedisRateLimitStore(connection);
-    isReady = () => connection.client.status === 'ready';
-    router = connection.router;
-  }
-  return new RateLimiter({
-    store,
-    namespace: deps.namespace ?? 'cachet',
-    failOpen: options.failOpen,
-    overLimitCacheSize: 10_000,
-    breaker: { threshold: 5, resetMs: 5_000 },
-    router,
-    logger: deps.logger ?? consoleLogger,
-    isReady,
-    ready,
-    readyTimeoutMs: commandTimeoutMs,
-  });
 }

@@ -1,4 +1,4 @@
-/** The module's write-behind engine (`WriteBehind` from `@cachet/core`) on the module's store. */
+/** The module's write-behind engine (`WriteBehindEngine` from `@cachet/core`) on the module's store. */
 export const CACHE_WRITE_BEHIND = Symbol('CACHE_WRITE_BEHIND');
 
 /** Where `@WriteBehind` keeps its options (on the method's trampoline). */

@@ -1,12 +1,11 @@
+import { CacheConfigError, WriteBehindError, type Cache, type Duration } from '@cachet/core';
 import {
   assertEntryOptions,
-  CacheConfigError,
+  isValidName,
+  NAME_RULE,
   resolveQueueOptions,
-  WriteBehindError,
-  type Cache,
-  type Duration,
   type ResolvedQueueOptions,
-} from '@cachet/core';
+} from '@cachet/core/store';
 import type { LoggerService } from '@nestjs/common';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';
@@ -18,8 +17,6 @@ import type { WriteBehindOptions } from './write-behind.decorator.js';
 import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
 
 type Options = WriteBehindOptions<unknown[], unknown>;
-
-const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
 const OPTION_NAMES = [
   'queue',
@@ -59,8 +56,8 @@ export const writeBehindKind: CacheMethodKind<Options> = {
       .functionOf('value', "of the method's arguments returning the value to cache")
       .stringsOrFunction('tags')
       .boolean('coalesce');
-    if (typeof options.queue !== 'string' || !QUEUE_NAME.test(options.queue)) {
-      check.fail('queue', options.queue, 'a queue name: letters, digits and . _ : - (no braces or spaces)');
+    if (!isValidName(options.queue)) {
+      check.fail('queue', options.queue, `a queue name: ${NAME_RULE}`);
     }
     if (options.batch !== undefined && (typeof options.batch !== 'object' || options.batch === null)) {
       check.fail('batch', options.batch, '{ size?: number, interval?: Duration }');

@@ -2,7 +2,7 @@ import type {
   DeadLetterReplay,
   DeadLetterView,
   PendingRead,
-  WriteBehind,
+  WriteBehindEngine,
   WriteBehindHandler,
   WriteBehindQueueOptions,
   WriteBehindQueueStats,
@@ -35,7 +35,7 @@ export class WriteBehindOrchestrator implements OnApplicationBootstrap, OnModule
   private drainDeadline: number | undefined;
 
   constructor(
-    @Inject(CACHE_WRITE_BEHIND) readonly engine: WriteBehind,
+    @Inject(CACHE_WRITE_BEHIND) readonly engine: WriteBehindEngine,
     @Inject(CACHE_MODULE_OPTIONS) private readonly options: ResolvedCacheModuleOptions,
   ) {}
 

@@ -1,4 +1,5 @@
-import { createWriteBehind, type Store, type WriteBehind } from '@cachet/core';
+import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
+import type { Store } from '@cachet/core/store';
 import type { Provider } from '@nestjs/common';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
@@ -16,7 +17,7 @@ export const writeBehindProviders: Provider[] = [
   {
     provide: CACHE_WRITE_BEHIND,
     inject: [CACHE_MODULE_OPTIONS, CACHE_STORE],
-    useFactory: (options: ResolvedCacheModuleOptions, store: Store): WriteBehind =>
+    useFactory: (options: ResolvedCacheModuleOptions, store: Store): WriteBehindEngine =>
       createWriteBehind({
         store: { queues: store.queues },
         namespace: options.namespace,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
-import { CacheKeyError, KeySpace } from '@cachet/core';
+import { CacheKeyError } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import type { Redis } from 'ioredis';
 import { Cacheable, CacheService } from '../../src/index.js';
 import { bootCacheApp, CallLog, inspector, keysOf, uniqueNamespace } from '../support/test-app.js';

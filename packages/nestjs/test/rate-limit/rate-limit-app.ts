@@ -3,7 +3,8 @@ import { Module, type INestApplication, type Provider, type Type } from '@nestjs
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RedisStore, type RedisInput } from '@cachet/core';
+import type { RedisInput } from '@cachet/core';
+import { RedisStore } from '@cachet/core/store';
 import { testRedisUrl } from '@cachet/testing';
 import { rateLimitProviders, type RateLimitModuleOptions } from '@cachet/nestjs';
 
@@ -42,7 +43,10 @@ export async function createRateLimitApp(
     controllers: setup.controllers ?? [],
     providers: [
       { provide: STORE, useValue: store },
-      ...rateLimitProviders(setup.options ?? {}, { store: STORE, namespace, commandTimeoutMs }),
+      ...rateLimitProviders(setup.options ?? {}, {
+        store: STORE,
+        limiter: { namespace, commandTimeout: commandTimeoutMs },
+      }),
       ...(setup.providers ?? []),
     ],
   })

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { KeySpace } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import request from 'supertest';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
 import { inspector, uniqueNamespace } from '../support/test-app.js';

@@ -1,3 +1,4 @@
+import { CachetError, ErrorCodes } from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '../start-redis.js';
 import { startRedisCluster, type RedisClusterHandle } from '../start-redis-cluster.js';
 import { modeName, type CellMode, type CellTarget, type Topology } from './cell-mode.js';
@@ -74,12 +75,8 @@ export async function assertConsistent(options: CheckConsistencyOptions = {}): P
   return report;
 }
 
-export class ConsistencyViolationError extends Error {
-  readonly code = 'E_CONSISTENCY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConsistencyViolationError';
-  }
+export class ConsistencyViolationError extends CachetError {
+  readonly code = ErrorCodes.consistencyViolation;
 }
 
 function matrix(options: CheckConsistencyOptions): CellMode[] {

@@ -1,16 +1,14 @@
 import {
   createCache,
   createWriteBehind,
-  RedisStore,
   type Cache,
   type CacheLogger,
   type CacheOptions,
-  type MessageBus,
   type RedisInput,
-  type Store,
-  type WriteBehind,
+  type WriteBehindEngine,
   type WriteBehindItem,
 } from '@cachet/core';
+import { RedisStore, type MessageBus, type Store } from '@cachet/core/store';
 import type { CellMode, CellSettings } from './cell-mode.js';
 import type { Profile } from './history.types.js';
 
@@ -28,7 +26,7 @@ export interface CheckedInstance {
   profile: Profile;
   cache: Cache;
   store: RedisStore;
-  writeBehind?: WriteBehind;
+  writeBehind?: WriteBehindEngine;
   /** Invalidation-bus origin id, learned from its first publish. */
   origin?: string;
   /** `:b` channel → messages delivered to this instance (recorded after its handlers ran). */

@@ -1,4 +1,4 @@
-import type { Cache, GetOrSetOptions, WriteBehind } from '@cachet/core';
+import type { Cache, GetOrSetOptions, WriteBehindEngine } from '@cachet/core';
 import type { HistorySpec, LoadRecord, OpRecord, OpSpec } from './history.types.js';
 import { sleep } from './sleep.js';
 import type { VersionedSource, VersionedValue } from './versioned-source.js';
@@ -37,7 +37,7 @@ export async function performOp(
   op: OpSpec,
   record: OpRecord,
   cache: Cache,
-  writeBehind: WriteBehind | undefined,
+  writeBehind: WriteBehindEngine | undefined,
   resolved: () => void,
 ): Promise<void> {
   const { spec, runId, source, actualKey, tagOf, writeBehindKeys, loads, appended, queue, maxTtlMs } = context;

@@ -1,4 +1,5 @@
-import { toMs, type WriteBehindItem } from '@cachet/core';
+import type { WriteBehindItem } from '@cachet/core';
+import { LOCK_DEFAULTS, toMs } from '@cachet/core/store';
 import { modeName, type CellMode, type CellTarget } from './cell-mode.js';
 import { CHECK_DEFAULTS, type CheckConsistencyOptions } from './check-consistency.options.js';
 import { checkerError } from './checker-error.js';
@@ -119,6 +120,6 @@ function l1TtlMs(options: CheckConsistencyOptions): number {
 
 function leaseMs(profile: Profile, options: CheckConsistencyOptions, field: 'ttl' | 'wait'): number {
   const value =
-    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? (field === 'ttl' ? '10s' : '5s');
+    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? LOCK_DEFAULTS[field];
   return toMs(value, `lock.${field}`, { allowZero: true });
 }
