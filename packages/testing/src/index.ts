@@ -54,3 +54,10 @@ export {
 export type { Violation, ViolationKind } from './consistency/history.types.js';
 export type { Topology } from './consistency/consistency-cell.js';
 export { waitUntil } from './wait-until.js';
+export {
+  monitorCommands,
+  type MonitorTarget,
+  type MonitorNode,
+  type MonitoredCommand,
+  type MonitoredCommands,
+} from './monitor-commands.js';
