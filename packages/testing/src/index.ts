@@ -50,3 +50,10 @@ export {
 export type { Violation, ViolationKind } from './consistency/history.types.js';
 export type { Topology } from './consistency/cell-mode.js';
 export { waitUntil } from './wait-until.js';
+export {
+  monitorCommands,
+  type MonitorTarget,
+  type MonitorNode,
+  type MonitoredCommand,
+  type MonitoredCommands,
+} from './monitor-commands.js';

@@ -105,18 +105,29 @@ export class CacheEngine {
     return entry;
   }
 
+  /**
+   * True when a fresh L2 read of this call may be copied into L1. Such a read needs the server's clock (the
+   * read script), not a plain MGET: the copy must not outlive the entry's fresh life in Redis, which only
+   * the server's clock can tell.
+   */
+  fillsL1(wanted: boolean | undefined): boolean {
+    return this.l1 !== undefined && wanted !== false;
+  }
+
   /** Keeps a copy of a fresh L2 read in L1, once this instance listens to the namespace's invalidation bus. */
   l1Fill(namespace: string, outcome: ReadOutcome, wanted: boolean | undefined, generation: number): void {
     if (!this.l1 || !this.invalidationBus || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
     if (outcome.entry.flags & EntryFlags.sliding) return; // each hit must reach Redis to slide the TTL there
+    // A read without the server's clock (a plain MGET: now is NaN) cannot bound the copy: never guess one.
+    const remainingMs = outcome.entry.logicalExpireAt - outcome.read.now;
+    if (!(remainingMs > 0)) return;
     if (!this.invalidationBus.isListening(namespace)) {
       void this.invalidationBus.listen(namespace).catch(() => undefined);
       return; // fill from the next read on, when invalidations can reach us
     }
-    const entry = outcome.entry;
     const key = this.keySpace(namespace).userKey(outcome.keys.entry);
-    const tags = entry.tags.map(([tag]) => tag);
-    this.l1.put(namespace, key, outcome.value, entry.logicalExpireAt - outcome.read.now, tags, generation);
+    const tags = outcome.entry.tags.map(([tag]) => tag);
+    this.l1.put(namespace, key, outcome.value, remainingMs, tags, generation);
   }
 
   /** Capture before reading Redis; hand to `l1Fill` (see L1Tier.generation). */

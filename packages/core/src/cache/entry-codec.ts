@@ -28,6 +28,12 @@ export const EntryFlags = {
   custom: 32,
 } as const;
 
+/**
+ * The format of a `Buffer` value stored as its own bytes, whatever the serializer: both format bits set, a
+ * combination no serializer has, so a reader that predates it sees an unknown serializer and misses.
+ */
+export const BYTES_FORMAT = EntryFlags.json | EntryFlags.custom;
+
 export interface EntryBody {
   deltaMs: number;
   flags: number;

@@ -63,7 +63,7 @@ export class NamespacedCache implements Cache {
     try {
       const outcome = await this.engine.guard(
         this.namespace,
-        () => readEntry(this.engine, this.keySpace, key, tags, { peekFirst: true }),
+        () => readEntry(this.engine, this.keySpace, key, tags, { peekFirst: !this.engine.fillsL1(options.l1) }),
         route,
       );
       this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');

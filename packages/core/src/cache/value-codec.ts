@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SerializationError } from '../shared/errors.js';
-import { EntryFlags } from './entry-codec.js';
+import { BYTES_FORMAT, EntryFlags } from './entry-codec.js';
 import type { Serializer } from './serializer.js';
 
 export interface EncodedValue {
@@ -33,14 +33,21 @@ export class ValueCodec {
   encode(key: string, value: unknown): EncodedValue {
     if (value === null) return { payload: Buffer.alloc(0), flags: EntryFlags.null };
     if (value === undefined) return { payload: Buffer.alloc(0), flags: EntryFlags.undefined };
-    assertSerializable(key, value);
     let payload: Buffer;
-    try {
-      payload = this.options.serializer.serialize(value);
-    } catch (error) {
-      throw new SerializationError(key, (error as Error).message, { cause: error });
+    let flags: number;
+    if (Buffer.isBuffer(value)) {
+      // Bytes are stored as they are (e.g. an HTTP response as it goes on the wire): nothing to serialize.
+      payload = value;
+      flags = BYTES_FORMAT;
+    } else {
+      assertSerializable(key, value);
+      try {
+        payload = this.options.serializer.serialize(value);
+      } catch (error) {
+        throw new SerializationError(key, (error as Error).message, { cause: error });
+      }
+      flags = this.options.serializerFlag;
     }
-    let flags = this.options.serializerFlag;
     const hopeless = payload.length > (this.options.maxValueSize ?? Infinity) * COMPRESSION_RATIO_LIMIT;
     if (payload.length >= this.options.compressionThreshold && !hopeless) {
       payload = deflateRawSync(payload);
@@ -53,11 +60,12 @@ export class ValueCodec {
   decode(payload: Buffer, flags: number): unknown {
     if (flags & EntryFlags.null) return null;
     if (flags & EntryFlags.undefined) return undefined;
-    if ((flags & FORMAT_FLAGS) !== this.options.serializerFlag) {
+    const format = flags & FORMAT_FLAGS;
+    if (format !== this.options.serializerFlag && format !== BYTES_FORMAT) {
       throw new Error('entry written with another serializer');
     }
     const bytes = flags & EntryFlags.compressed ? inflateRawSync(payload) : payload;
-    return this.options.serializer.deserialize(bytes);
+    return format === BYTES_FORMAT ? bytes : this.options.serializer.deserialize(bytes);
   }
 }
 

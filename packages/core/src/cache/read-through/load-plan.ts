@@ -12,7 +12,7 @@ export interface LoadPlan<T> {
   waitMs: number;
   swrMs: number;
   sieMs: number;
-  /** Nothing about this call needs the server clock or a script on a hit: try a plain MGET first. */
+  /** Nothing about this call needs the server clock or a script on a hit (nor an L1 fill): try a plain MGET first. */
   peekFirst: boolean;
 }
 
@@ -39,6 +39,7 @@ export function planLoad<T>(
     swrMs: options.staleWhileRevalidate === undefined ? 0 : toMs(options.staleWhileRevalidate, 'staleWhileRevalidate'),
     sieMs: options.staleIfError === undefined ? 0 : toMs(options.staleIfError, 'staleIfError'),
     peekFirst:
+      !engine.fillsL1(options.l1) &&
       !options.sliding &&
       !options.earlyRefresh &&
       options.staleWhileRevalidate === undefined &&
