@@ -8,11 +8,9 @@ import {
   RedisLockStore,
   type LockStore,
 } from '@cachet/core';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
-
-type Kind = 'memory' | 'redis' | 'cluster';
+import { STORE_KINDS, type StoreKind } from '../support/stores.js';
 
 /** Two lock stores that see the same locks, as two app instances would (separate connections on Redis). */
 interface LockFixture {
@@ -21,7 +19,7 @@ interface LockFixture {
   close(): Promise<void>;
 }
 
-function openLockStores(kind: Kind): LockFixture {
+function openLockStores(kind: StoreKind): LockFixture {
   if (kind === 'memory') {
     const store = new MemoryLockStore();
     return { stores: [store, store], close: async () => undefined };
@@ -42,7 +40,7 @@ function openLockStores(kind: Kind): LockFixture {
   };
 }
 
-describe.each<Kind>(['memory', 'redis', 'cluster'])('withLock on %s', (kind) => {
+describe.each(STORE_KINDS)('withLock on %s', (kind) => {
   let fixture: LockFixture;
   let namespace: string;
   let managers: [LockManager, LockManager];

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { KeySpace, type RateLimitAlgorithm } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
-import { sleep, STORE_KINDS } from '../support/stores.js';
+import { testRedisUrl, sleep } from '@cachet/testing';
+import { STORE_KINDS } from '../support/stores.js';
 import { openLimiter, type LimiterFixture } from './limiters.js';
 
 const ALGORITHMS: RateLimitAlgorithm[] = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket'];

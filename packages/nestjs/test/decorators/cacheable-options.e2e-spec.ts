@@ -3,7 +3,8 @@ import { Injectable, type INestApplication } from '@nestjs/common';
 import { CacheKeyError, KeySpace } from '@cachet/core';
 import type { Redis } from 'ioredis';
 import { Cacheable, CacheService } from '../../src/index.js';
-import { bootCacheApp, CallLog, inspector, keysOf, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog, inspector, keysOf } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class OptionsService {

@@ -2,6 +2,7 @@ import type { Cache, GetOrSetOptions, WriteBehind } from '@cachet/core';
 import type { CheckedInstance, ConsistencyCell } from './consistency-cell.js';
 import type { HistorySpec, LoadRecord, OpRecord, OpSpec } from './history.types.js';
 import { VersionedSource, type VersionedValue } from './versioned-source.js';
+import { sleep } from '../sleep.js';
 
 /** Thrown by a loader on purpose: the call's rejection is expected, not a cache failure. */
 export class LoaderError extends Error {
@@ -34,8 +35,6 @@ export interface RunContext {
   /** Registers the source that write-behind items of `runId` go to; returns an unregister. */
   register(runId: string, source: VersionedSource): () => void;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs one history: every op at its time (or right after the op it follows),
