@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ActivityService } from '../src/activity/activity.service.js';
 import { DATABASES, startDemoApp, type DemoApp } from './support/demo-app.js';
+import { sleep } from '@cachet/testing';
 
 describe.each(DATABASES)('activity on %s', (kind) => {
   let demo: DemoApp;
@@ -64,7 +65,3 @@ describe.each(DATABASES)('activity on %s', (kind) => {
     await request(demo.server).post('/activity').send({ userId: 1, type: 'Has Spaces' }).expect(400);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../src/database/seed.js';
 import { DATABASES, startDemoApp, type DemoApp } from './support/demo-app.js';
+import { sleep } from '@cachet/testing';
 
 describe.each(DATABASES)('sessions on %s', (kind) => {
   let demo: DemoApp;
@@ -80,7 +81,3 @@ describe('session expiry', () => {
     expect(status).toBe(401);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { QuoteUpstream } from '../src/quotes/quote-upstream.js';
 import { DATABASES, startDemoApp, type DemoApp } from './support/demo-app.js';
+import { sleep } from '@cachet/testing';
 
 describe.each(DATABASES)('quotes on %s, within their TTL', (kind) => {
   let demo: DemoApp;
@@ -62,7 +63,3 @@ describe.each(DATABASES)('quotes on %s, past their TTL', (kind) => {
     expect(upstream.calls('STALE')).toBe(2);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

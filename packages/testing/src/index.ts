@@ -57,3 +57,12 @@ export {
   type MonitoredCommand,
   type MonitoredCommands,
 } from './monitor-commands.js';
+export { sleep } from './sleep.js';
+export { uniqueNamespace } from './unique-namespace.js';
+export { describeStoreContract, type OpenedStore } from './contracts/store-contract.js';
+export { entryStoreContract } from './contracts/entry-store.contract.js';
+export { lockStoreContract } from './contracts/lock-store.contract.js';
+export { queueStoreContract } from './contracts/queue-store.contract.js';
+export { rateLimitStoreContract } from './contracts/rate-limit-store.contract.js';
+export { messageBusContract } from './contracts/message-bus.contract.js';
+export type { ContractTestApi } from './contracts/contract-test-api.js';

@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { startClusterFaultProxy, startFaultProxy, testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { startClusterFaultProxy, startFaultProxy, testClusterNodes, testRedisUrl, sleep } from '@cachet/testing';
 
 function target(): { host: string; port: number } {
   const url = new URL(testRedisUrl());
@@ -14,8 +14,6 @@ function settled<T>(promise: Promise<T>): () => boolean {
   );
   return () => done;
 }
-
-const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startFaultProxy', () => {
   it('forwards commands unchanged, and a delay holds replies back for at least that long, in order', async () => {
@@ -44,7 +42,7 @@ describe('startFaultProxy', () => {
     proxy.stall();
     const write = client.set('fault-proxy:stall', 'held');
     const done = settled(write);
-    await tick(300);
+    await sleep(300);
     expect(done()).toBe(false);
     const direct = new Redis(testRedisUrl());
     await expect(direct.get('fault-proxy:stall')).resolves.toBeNull();
@@ -63,7 +61,7 @@ describe('startFaultProxy', () => {
     await client.connect();
     proxy.stall();
     const inFlight = client.get('fault-proxy:drop');
-    await tick(50);
+    await sleep(50);
     proxy.dropConnections();
     await expect(inFlight).rejects.toThrow();
     proxy.resume();
@@ -89,7 +87,7 @@ describe('startClusterFaultProxy', () => {
     proxies.stall();
     const held = client.get(keys[0]!);
     const done = settled(held);
-    await tick(300);
+    await sleep(300);
     expect(done()).toBe(false);
     proxies.resume();
     await expect(held).resolves.toBe('v');

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { createCache, KeySpace, type CacheOptions } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { createCache, type CacheOptions } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
+import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { uniqueNamespace } from '../support/stores.js';
 
 const SERIALIZERS: Array<[string, CacheOptions['serializer']]> = [
   ['msgpack', 'msgpack'],

@@ -1,4 +1,5 @@
-import { createCache, KeySpace, type Cache } from '@cachet/core';
+import { createCache, type Cache } from '@cachet/core';
+import { KeySpace } from '@cachet/core/store';
 import {
   monitorCommands,
   startRedis,

@@ -1,8 +1,8 @@
 import { Cluster } from 'ioredis';
 import { KeySpace } from '@cachet/core/store';
-import { testClusterNodes } from '@cachet/testing';
+import { testClusterNodes, sleep } from '@cachet/testing';
 import { openCache, type CacheFixture } from '../support/caches.js';
-import { sleep, STORE_KINDS } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
 
 describe.each(STORE_KINDS)('tags and invalidation (%s)', (kind) => {
   let subject: CacheFixture;

@@ -1,6 +1,7 @@
 import { KeySpace } from '@cachet/core/store';
 import { openCache, type CacheFixture } from '../support/caches.js';
-import { sleep, STORE_KINDS } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { sleep } from '@cachet/testing';
 
 describe.each(STORE_KINDS)('TTL policies (%s)', (kind) => {
   let subject: CacheFixture;

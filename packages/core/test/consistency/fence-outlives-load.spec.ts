@@ -1,7 +1,6 @@
 import { createCache, type Cache } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /**
  * Guarantee 6 for loads that outlast the fence's own TTL: a load that read

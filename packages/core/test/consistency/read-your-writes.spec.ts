@@ -1,7 +1,6 @@
 import { createCache, type Cache } from '@cachet/core';
-import { startFaultProxy, testRedisUrl, type FaultProxy } from '@cachet/testing';
+import { startFaultProxy, testRedisUrl, type FaultProxy, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 type Change = 'delete' | 'invalidateTags' | 'set' | 'clear';
 const CHANGES: Change[] = ['delete', 'invalidateTags', 'set', 'clear'];

@@ -6,9 +6,9 @@ import {
   type LockManager,
   type OwnedRateLimiter,
 } from '@cachet/core';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
-import { uniqueNamespace } from '../support/stores.js';
+import { REDIS_STORE_KINDS } from '../support/stores.js';
 
 /** Text a user might send: braces, glob characters, control and astral characters, long runs. */
 const text = fc.oneof(
@@ -160,7 +160,7 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
  * public API give a result or a typed Cachet error — never a crash, an untyped error, a Redis error, or an open
  * breaker. Bounded in time; FUZZ_SEED replays a run.
  */
-describe.each(['redis', 'cluster'] as const)('fuzzing the public API with hostile input (%s)', (kind) => {
+describe.each(REDIS_STORE_KINDS)('fuzzing the public API with hostile input (%s)', (kind) => {
   let subject: CacheFixture;
   let limiter: OwnedRateLimiter;
   let locks: LockManager;

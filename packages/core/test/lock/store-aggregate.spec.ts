@@ -1,8 +1,9 @@
 import { createLockManager, createWriteBehind } from '@cachet/core';
-import { openStore, uniqueNamespace, type StoreKind } from '../support/stores.js';
+import { openStore, STORE_KINDS } from '../support/stores.js';
 import { recordingLogger } from '../support/caches.js';
+import { uniqueNamespace } from '@cachet/testing';
 
-describe.each<StoreKind>(['memory', 'redis', 'cluster'])('the %s Store aggregate carries locks and queues', (kind) => {
+describe.each(STORE_KINDS)('the %s Store aggregate carries locks and queues', (kind) => {
   it('withLock and write-behind run on store.locks / store.queues', async () => {
     const fixture = openStore(kind);
     const namespace = uniqueNamespace('agg');

@@ -1,11 +1,9 @@
 import { Cluster, Redis } from 'ioredis';
 import { LockLostError, LockTimeoutError } from '@cachet/core';
 import { LockManager, MemoryLockStore, RedisConnection, RedisLockStore, type LockStore } from '@cachet/core/store';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
-
-type Kind = 'memory' | 'redis' | 'cluster';
+import { STORE_KINDS, type StoreKind } from '../support/stores.js';
 
 /** Two lock stores that see the same locks, as two app instances would (separate connections on Redis). */
 interface LockFixture {
@@ -14,7 +12,7 @@ interface LockFixture {
   close(): Promise<void>;
 }
 
-function openLockStores(kind: Kind): LockFixture {
+function openLockStores(kind: StoreKind): LockFixture {
   if (kind === 'memory') {
     const store = new MemoryLockStore();
     return { stores: [store, store], close: async () => undefined };
@@ -35,7 +33,7 @@ function openLockStores(kind: Kind): LockFixture {
   };
 }
 
-describe.each<Kind>(['memory', 'redis', 'cluster'])('withLock on %s', (kind) => {
+describe.each(STORE_KINDS)('withLock on %s', (kind) => {
   let fixture: LockFixture;
   let namespace: string;
   let managers: [LockManager, LockManager];

@@ -2,10 +2,11 @@ import { RateLimitUnavailableError, type RateLimitRule, type CacheLogger } from 
 import { RedisStore } from '@cachet/core/store';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { openLimiter, limiterOn, type LimiterFixture } from './limiters.js';
+import { REDIS_STORE_KINDS } from '../support/stores.js';
 
 const silent: CacheLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-describe.each(['redis', 'cluster'] as const)('RateLimiter on %s', (kind) => {
+describe.each(REDIS_STORE_KINDS)('RateLimiter on %s', (kind) => {
   let fixture: LimiterFixture;
   beforeAll(() => {
     fixture = openLimiter(kind, { overLimitCacheSize: 100 });

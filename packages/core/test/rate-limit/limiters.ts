@@ -1,5 +1,6 @@
 import { RateLimiter, consoleLogger, type RateLimitStore } from '@cachet/core/store';
-import { openStore, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
+import { openStore, type StoreFixture, type StoreKind } from '../support/stores.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 /** A limiter over a fresh store of one kind, with its own namespace. */
 export interface LimiterFixture {

@@ -7,11 +7,11 @@ import {
   type RedisRateLimitStore,
 } from '@cachet/core/store';
 import { Cluster } from 'ioredis';
-import { startRedis, testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { startRedis, testClusterNodes, testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { clusterSlot } from '../../src/store/redis/cluster-slot.js';
 import { recordingLogger } from '../support/caches.js';
 import { countingClient } from '../support/counting-client.js';
-import { openStore, sleep, uniqueNamespace, type StoreFixture } from '../support/stores.js';
+import { openStore, type StoreFixture, REDIS_STORE_KINDS } from '../support/stores.js';
 import { limiterOn } from './limiters.js';
 import { ALGORITHMS, HOUR, instances, scriptCalls } from './multi-policy.fixtures.js';
 
@@ -138,7 +138,7 @@ describe('consumeAll round trips (guarantee 10)', () => {
   });
 });
 
-describe.each(['redis', 'cluster'] as const)('refunds never give back what no longer counts: %s', (kind) => {
+describe.each(REDIS_STORE_KINDS)('refunds never give back what no longer counts: %s', (kind) => {
   let fixture: StoreFixture;
   let store: RedisRateLimitStore;
   let keys: KeySpace;

@@ -1,8 +1,9 @@
 import type { RateLimitAlgorithm } from '@cachet/core';
 import { MemoryStore } from '@cachet/core/store';
 import type { Redis } from 'ioredis';
-import { openStore, uniqueNamespace, type StoreFixture, type StoreKind } from '../support/stores.js';
+import { openStore, type StoreFixture, type StoreKind } from '../support/stores.js';
 import { limiterOn } from './limiters.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 export const ALGORITHMS: RateLimitAlgorithm[] = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket'];
 export const EXACT: RateLimitAlgorithm[] = ['fixed-window', 'sliding-log', 'token-bucket'];

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import type { RateLimitAlgorithm } from '@cachet/core';
 import { KeySpace } from '@cachet/core/store';
-import { testRedisUrl } from '@cachet/testing';
-import { sleep, STORE_KINDS } from '../support/stores.js';
+import { testRedisUrl, sleep } from '@cachet/testing';
+import { STORE_KINDS } from '../support/stores.js';
 import { openLimiter, type LimiterFixture } from './limiters.js';
 
 const ALGORITHMS: RateLimitAlgorithm[] = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket'];

@@ -1,6 +1,7 @@
 import type { RateLimitAlgorithm } from '@cachet/core';
-import { sleep } from '../support/stores.js';
 import { openLimiter, type LimiterFixture } from './limiters.js';
+import { sleep } from '@cachet/testing';
+import { REDIS_STORE_KINDS } from '../support/stores.js';
 
 const LIMIT = 20;
 const WINDOW_MS = 2_000;
@@ -27,7 +28,7 @@ async function straddle(fixture: LimiterFixture, algorithm: RateLimitAlgorithm) 
   return { late: passed(late), early: passed(early), spanMs };
 }
 
-describe.each(['redis', 'cluster'] as const)('window edges: %s', (kind) => {
+describe.each(REDIS_STORE_KINDS)('window edges: %s', (kind) => {
   let fixture: LimiterFixture;
   beforeAll(() => {
     fixture = openLimiter(kind);

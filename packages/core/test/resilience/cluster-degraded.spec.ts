@@ -8,10 +8,9 @@ import {
   type Cache,
 } from '@cachet/core';
 import { KeySpace } from '@cachet/core/store';
-import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
+import { startRedisCluster, type RedisClusterHandle, waitUntil, sleep } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';
-import { sleep } from '../support/stores.js';
 
 /**
  * A master of a 3-master cluster without replicas is SIGKILLed, so nothing

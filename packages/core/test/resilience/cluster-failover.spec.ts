@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { createCache, type Cache } from '@cachet/core';
 import { KeySpace } from '@cachet/core/store';
-import { startRedisCluster, type RedisClusterHandle, waitUntil } from '@cachet/testing';
+import { startRedisCluster, type RedisClusterHandle, waitUntil, sleep } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { namespaceOffFirstMaster } from '../support/cluster-namespaces.js';
-import { sleep } from '../support/stores.js';
 
 /**
  * A master of a 3 + 3 cluster is SIGKILLed while 16 callers read cached keys

@@ -1,7 +1,6 @@
 import { createCache, type Cache } from '@cachet/core';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, sleep } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep } from '../support/stores.js';
 
 describe('fail-open with Redis really down (guarantee 7)', () => {
   let server: RedisServerHandle;

@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { CacheConfigError, createRateLimiter } from '@cachet/core';
 import { KeySpace } from '@cachet/core/store';
-import { freePort, startRedis, testRedisUrl } from '@cachet/testing';
+import { freePort, startRedis, testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { failureKind } from '../../src/resilience/failure-kind.js';
 import { openCache, recordingLogger, type CacheFixture } from '../support/caches.js';
-import { uniqueNamespace } from '../support/stores.js';
 
 /**
  * Errors Redis returns for one call's own arguments (here WRONGTYPE and a script error on a key holding the

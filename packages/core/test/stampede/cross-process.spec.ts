@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { createCache } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { runFixture } from '../support/child-processes.js';
 import { recordingLogger } from '../support/caches.js';
-import { uniqueNamespace } from '../support/stores.js';
 
 interface ChildReport {
   started: number;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { Cache } from '@cachet/core';
 import { openCache, type CacheFixture } from '../support/caches.js';
-import { sleep, STORE_KINDS, uniqueNamespace } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { sleep, uniqueNamespace } from '@cachet/testing';
 
 type Op =
   | { kind: 'load' | 'read'; cache: 0 | 1; key: 0 | 1; delay: number; loadTime: number }

@@ -1,5 +1,6 @@
 import { openCache, type CacheFixture } from '../support/caches.js';
-import { sleep, STORE_KINDS } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { sleep } from '@cachet/testing';
 
 describe.each(STORE_KINDS)('single-flight, SWR, stale-if-error, early refresh (%s)', (kind) => {
   let subject: CacheFixture;

@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { createCache, createLockManager, type Cache, type LockManager } from '@cachet/core';
 import { RedisConnection, RedisStore } from '@cachet/core/store';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /**
  * A moment when Redis refuses new connections (maxclients reached) while the

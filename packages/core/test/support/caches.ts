@@ -1,5 +1,6 @@
 import { createCache, type Cache, type CacheLogger, type CacheOptions } from '@cachet/core';
-import { openStore, uniqueNamespace, type StoreFixture, type StoreKind } from './stores.js';
+import { openStore, type StoreFixture, type StoreKind } from './stores.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 /** A logger that records instead of printing, so tests can count log lines. */
 export function recordingLogger(): CacheLogger & { lines: string[] } {

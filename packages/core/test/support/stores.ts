@@ -13,6 +13,9 @@ export type StoreKind = StoreFixture['name'];
 
 export const STORE_KINDS: StoreKind[] = ['memory', 'redis', 'cluster'];
 
+/** The kinds that talk to a redis-server. */
+export const REDIS_STORE_KINDS = ['redis', 'cluster'] as const satisfies readonly StoreKind[];
+
 /** Opens a fresh store of each kind against the run's shared servers. */
 export function openStore(kind: StoreKind): StoreFixture {
   if (kind === 'memory') {
@@ -33,11 +36,3 @@ export function openStore(kind: StoreKind): StoreFixture {
     },
   };
 }
-
-let counter = 0;
-/** A namespace no other test uses. */
-export function uniqueNamespace(prefix = 't'): string {
-  return `${prefix}${process.pid}x${Date.now().toString(36)}x${(counter++).toString(36)}`;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

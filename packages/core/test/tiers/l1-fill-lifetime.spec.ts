@@ -1,7 +1,6 @@
 import { createCache, type Cache, type Duration } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 type Read = (cache: Cache, key: string) => Promise<unknown>;
 

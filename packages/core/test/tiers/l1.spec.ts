@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { createCache, type Cache } from '@cachet/core';
-import { startRedis, testRedisUrl } from '@cachet/testing';
+import { startRedis, testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { runFixture } from '../support/child-processes.js';
 import { countingClient } from '../support/counting-client.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /**
  * Reads until the next read is an L1 hit: L1 fills only once this instance's

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
-import { startRedis, testRedisUrl, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, testRedisUrl, type RedisServerHandle, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 interface BatchMessage {
   type: 'batch';

@@ -1,22 +1,16 @@
 import { Cluster, Redis } from 'ioredis';
 import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
 import { MemoryQueueStore, RedisConnection, RedisQueueStore, type QueueStore } from '@cachet/core/store';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl, uniqueNamespace, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
 
-type Kind = 'memory' | 'redis' | 'cluster';
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await sleep(10);
-  }
+function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(check, { what, timeoutMs, intervalMs: 10 });
 }
 
 /** Replaying a dead letter must never bring back a value older than a write of its key made after it. */
-describe.each<Kind>(['memory', 'redis', 'cluster'])('replaying dead letters on %s', (kind) => {
+describe.each(STORE_KINDS)('replaying dead letters on %s', (kind) => {
   let queues: QueueStore;
   let close: () => Promise<void>;
   let wb: WriteBehindEngine;

@@ -1,7 +1,6 @@
 import { createWriteBehind } from '@cachet/core';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 /** A background loop logs one line per state change, never one per attempt (guarantee 7's rule, for the flusher). */
 describe('write-behind flusher during a Redis outage', () => {

@@ -2,19 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createWriteBehind, type WriteBehindEngine } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, sleep, uniqueNamespace, waitUntil } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 import { runFixture, type Child } from '../support/child-processes.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await sleep(20);
-  }
+function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  return waitUntil(check, { what, timeoutMs, intervalMs: 20 });
 }
 
 /**

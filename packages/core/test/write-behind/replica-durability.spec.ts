@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { createWriteBehind, WriteBehindNotReplicatedError, type WriteBehindEngine } from '@cachet/core';
-import { startRedisSentinel, testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { startRedisSentinel, testClusterNodes, testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { uniqueNamespace } from '../support/stores.js';
+import { REDIS_STORE_KINDS } from '../support/stores.js';
 
 /** Trials of "kill the master right after acknowledgements"; more with WRITE_BEHIND_FAILOVER_TRIALS (say 20). */
 const TRIALS = Number(process.env['WRITE_BEHIND_FAILOVER_TRIALS'] ?? 2);
@@ -27,7 +27,7 @@ async function streamedKeys(node: Redis, namespace: string): Promise<Set<string>
 }
 
 describe("write-behind durability: 'replica'", () => {
-  it.each(['redis', 'cluster'])(
+  it.each(REDIS_STORE_KINDS)(
     'rejects with a typed error when no replica confirms in time, and keeps the entry queued (%s)',
     async (kind) => {
       const wb = createWriteBehind({

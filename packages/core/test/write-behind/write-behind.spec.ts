@@ -9,12 +9,10 @@ import {
   type WriteBehindQueueOptions,
 } from '@cachet/core';
 import { MemoryQueueStore, RedisConnection, RedisQueueStore, type QueueStore } from '@cachet/core/store';
-import { testClusterNodes, testRedisUrl } from '@cachet/testing';
+import { testClusterNodes, testRedisUrl, sleep, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
-import { sleep, uniqueNamespace } from '../support/stores.js';
 import { PgliteUsers } from './pglite-persister.js';
-
-type Kind = 'memory' | 'redis' | 'cluster';
+import { STORE_KINDS } from '../support/stores.js';
 
 let db: PGlite;
 let tables = 0;
@@ -24,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-describe.each<Kind>(['memory', 'redis', 'cluster'])('write-behind on %s', (kind) => {
+describe.each(STORE_KINDS)('write-behind on %s', (kind) => {
   let queues: QueueStore;
   let close: () => Promise<void>;
   let engines: WriteBehindEngine[];

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Controller, Get, Injectable, type Type } from '@nestjs/common';
 import { CacheBindingError, Cacheable, CacheEvict, WriteThrough } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class SyncService {

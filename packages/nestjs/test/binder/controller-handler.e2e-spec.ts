@@ -12,7 +12,8 @@ import {
 import request from 'supertest';
 import { Cacheable } from '../../src/index.js';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
-import { CallLog, uniqueNamespace } from '../support/test-app.js';
+import { CallLog } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class HeaderGuard implements CanActivate {

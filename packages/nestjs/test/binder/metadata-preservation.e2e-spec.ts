@@ -13,7 +13,8 @@ import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/
 import { Reflector } from '@nestjs/core';
 import request from 'supertest';
 import { Cacheable, CacheEvict, WriteThrough } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 const Audit = (label: string) => SetMetadata('audit', label);
 

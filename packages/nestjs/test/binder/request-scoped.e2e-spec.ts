@@ -3,7 +3,8 @@ import { Controller, Get, Inject, Injectable, Param, Scope, type INestApplicatio
 import { REQUEST } from '@nestjs/core';
 import request from 'supertest';
 import { Cacheable } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 /** Shared by every request-scoped instance, so the test can count real loads across requests. */
 @Injectable()

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Injectable, SetMetadata, type INestApplication } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Cacheable, CacheEvict } from '../../src/index.js';
-import { bootCacheApp, CallLog, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 // A GraphQL-style resolver: the framework (here, this test) finds resolver classes and field methods by
 // metadata, then calls `instance[method](...)` itself, as @nestjs/graphql does.

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Cacheable, CacheEvict, CacheService } from '../../src/index.js';
-import { bootCacheApp, CallLog, inspector, keysOf, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog, inspector, keysOf } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class CounterService {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Injectable, Logger, type INestApplication } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import { Cacheable, CacheEvict, CacheService } from '../../src/index.js';
-import { bootCacheApp, CallLog, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class InventoryService {

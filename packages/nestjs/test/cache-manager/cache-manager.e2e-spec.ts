@@ -20,12 +20,9 @@ import {
   type CacheModuleOptions,
   type CacheOptionsFactory,
 } from '@cachet/nestjs/cache-manager';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace, sleep } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { uniqueNamespace } from '../support/test-app.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 @Controller()
 @CacheTTL(60_000)

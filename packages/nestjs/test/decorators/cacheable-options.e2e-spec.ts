@@ -4,7 +4,8 @@ import { CacheKeyError } from '@cachet/core';
 import { KeySpace } from '@cachet/core/store';
 import type { Redis } from 'ioredis';
 import { Cacheable, CacheService } from '../../src/index.js';
-import { bootCacheApp, CallLog, inspector, keysOf, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog, inspector, keysOf } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class OptionsService {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { Cacheable, CacheService, WriteThrough } from '../../src/index.js';
-import { bootCacheApp, CallLog, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 interface Account {
   id: string;

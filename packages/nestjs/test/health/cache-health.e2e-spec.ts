@@ -3,10 +3,9 @@ import { Controller, Get, Injectable, Module, type INestApplication } from '@nes
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, uniqueNamespace } from '@cachet/testing';
 import { CacheHealthIndicator, CacheModule, CacheService, WriteBehind } from '../../src/index.js';
 import { initOrClose } from '../support/test-app.js';
-import { uniqueNamespace } from '../support/test-app.js';
 
 interface Note {
   id: string;

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { Controller, Get, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, uniqueNamespace } from '@cachet/testing';
 import request from 'supertest';
 import { CacheInterceptor, CacheModule } from '../../src/index.js';
 import { ADAPTERS, type AdapterName } from '../support/http-app.js';
-import { CallLog, initOrClose, uniqueNamespace } from '../support/test-app.js';
+import { CallLog, initOrClose } from '../support/test-app.js';
 
 @Controller('status')
 @UseInterceptors(CacheInterceptor)

@@ -16,7 +16,8 @@ import {
 import request from 'supertest';
 import { CacheInterceptor, CacheService, HttpCache } from '../../src/index.js';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
-import { CallLog, uniqueNamespace } from '../support/test-app.js';
+import { CallLog } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 /** Sets request.user from a test header, as an auth guard would. */
 @Injectable()

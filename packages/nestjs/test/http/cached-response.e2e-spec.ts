@@ -1,10 +1,11 @@
+import { uniqueNamespace } from '@cachet/testing';
 import 'reflect-metadata';
 import { Controller, Get, Header, HttpCode, UseInterceptors, type INestApplication } from '@nestjs/common';
 import type { Response } from 'superagent';
 import request from 'supertest';
 import { CacheInterceptor, CacheService, HttpCache } from '../../src/index.js';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
-import { CallLog, uniqueNamespace } from '../support/test-app.js';
+import { CallLog } from '../support/test-app.js';
 
 const PRODUCT = { id: 7, name: 'Løve & <Co>', tags: ['a', 'b'], price: 12.5, at: new Date('2026-01-02T03:04:05Z') };
 

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Registry } from 'prom-client';
 import { Cacheable, CacheMetrics, CacheMetricsModule, CacheService, WriteBehind } from '../../src/index.js';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
-import { uniqueNamespace } from '../support/test-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 @Injectable()
 class Prices {

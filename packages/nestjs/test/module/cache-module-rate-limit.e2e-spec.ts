@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CacheConfigError } from '@cachet/core';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import request from 'supertest';
 import { CacheModule, type CacheModuleOptions, type Ipv6Subnet } from '../../src/index.js';
 import { RateLimit } from '../../src/rate-limit/rate-limit.decorator.js';
 import { RateLimitGuard } from '../../src/rate-limit/rate-limit.guard.js';
-import { initOrClose, uniqueNamespace } from '../support/test-app.js';
+import { initOrClose } from '../support/test-app.js';
 
 @Controller('login')
 class LoginController {

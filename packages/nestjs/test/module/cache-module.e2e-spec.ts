@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import {
   Cacheable,
@@ -11,7 +11,7 @@ import {
   type CacheModuleOptions,
   type CacheOptionsFactory,
 } from '../../src/index.js';
-import { CallLog, initOrClose, uniqueNamespace } from '../support/test-app.js';
+import { CallLog, initOrClose } from '../support/test-app.js';
 
 const SETTINGS = Symbol('SETTINGS');
 

@@ -2,7 +2,8 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { startRedis, type RedisServerHandle } from '@cachet/testing';
 import { RateLimit, RateLimitGuard } from '@cachet/nestjs';
-import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
+import { createRateLimitApp, type RateLimitApp } from './rate-limit-app.js';
+import { ADAPTERS } from '../support/http-app.js';
 
 @Controller()
 @UseGuards(RateLimitGuard)
@@ -14,7 +15,7 @@ class LimitedController {
   }
 }
 
-describe.each(PLATFORMS)('rate limits with Redis down (%s)', (platform) => {
+describe.each(ADAPTERS)('rate limits with Redis down (%s)', (platform) => {
   let server: RedisServerHandle;
   let fixture: RateLimitApp | undefined;
   beforeEach(async () => {

@@ -2,7 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
 import { RateLimit, RateLimitGuard } from '@cachet/nestjs';
 import { UseGuards } from '@nestjs/common';
-import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
+import { createRateLimitApp, type RateLimitApp } from './rate-limit-app.js';
+import { ADAPTERS } from '../support/http-app.js';
 
 @Controller('h')
 @UseGuards(RateLimitGuard)
@@ -32,7 +33,7 @@ class HeadersController {
   }
 }
 
-describe.each(PLATFORMS)('rate-limit headers (%s)', (platform) => {
+describe.each(ADAPTERS)('rate-limit headers (%s)', (platform) => {
   describe("headers: 'both' (default)", () => {
     let fixture: RateLimitApp;
     beforeAll(async () => {

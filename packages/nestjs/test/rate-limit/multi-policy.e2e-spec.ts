@@ -3,7 +3,8 @@ import request from 'supertest';
 import { Cluster, type Redis } from 'ioredis';
 import { testClusterNodes } from '@cachet/testing';
 import { RateLimit, RateLimitGuard } from '@cachet/nestjs';
-import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
+import { createRateLimitApp, type RateLimitApp } from './rate-limit-app.js';
+import { ADAPTERS } from '../support/http-app.js';
 
 /** 'hourly' is one quota shared by the class's routes; /search also has a tight 'burst' of its own. */
 @Controller('m')
@@ -40,7 +41,7 @@ class ConcurrentController {
 
 const hit = (fixture: RateLimitApp, path: string) => request(fixture.server).get(path);
 
-describe.each(PLATFORMS)('several policies on one route are atomic (%s)', (platform) => {
+describe.each(ADAPTERS)('several policies on one route are atomic (%s)', (platform) => {
   let fixture: RateLimitApp;
   beforeAll(async () => {
     fixture = await createRateLimitApp(platform, { controllers: [SearchController, ConcurrentController] });

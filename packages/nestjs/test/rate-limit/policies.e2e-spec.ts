@@ -1,7 +1,8 @@
 import { Controller, Get, Injectable, Param, UseGuards, type CanActivate } from '@nestjs/common';
 import request from 'supertest';
 import { RateLimit, RateLimitExceededException, RateLimitGuard, SkipRateLimit } from '@cachet/nestjs';
-import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
+import { createRateLimitApp, type RateLimitApp } from './rate-limit-app.js';
+import { ADAPTERS } from '../support/http-app.js';
 
 @Controller('p')
 @UseGuards(RateLimitGuard)
@@ -109,7 +110,7 @@ class QuotesController {
 
 const hit = (fixture: RateLimitApp, path: string) => request(fixture.server).get(path);
 
-describe.each(PLATFORMS)('rate-limit policies (%s)', (platform) => {
+describe.each(ADAPTERS)('rate-limit policies (%s)', (platform) => {
   let fixture: RateLimitApp;
   beforeAll(async () => {
     fixture = await createRateLimitApp(platform, {
@@ -182,7 +183,7 @@ describe.each(PLATFORMS)('rate-limit policies (%s)', (platform) => {
   });
 });
 
-describe.each(PLATFORMS)('rate-limit global guard (%s)', (platform) => {
+describe.each(ADAPTERS)('rate-limit global guard (%s)', (platform) => {
   let fixture: RateLimitApp;
   beforeAll(async () => {
     fixture = await createRateLimitApp(platform, {

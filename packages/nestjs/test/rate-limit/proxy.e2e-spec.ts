@@ -1,7 +1,8 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { RateLimit, RateLimitGuard, type Ipv6Subnet, type TrustProxy } from '@cachet/nestjs';
-import { createRateLimitApp, PLATFORMS, type RateLimitApp } from './rate-limit-app.js';
+import { createRateLimitApp, type RateLimitApp } from './rate-limit-app.js';
+import { ADAPTERS } from '../support/http-app.js';
 
 @Controller()
 @UseGuards(RateLimitGuard)
@@ -19,7 +20,7 @@ const once = (fixture: RateLimitApp, forwardedFor?: string) => {
   return forwardedFor === undefined ? call : call.set('X-Forwarded-For', forwardedFor);
 };
 
-describe.each(PLATFORMS)('client identity and trustProxy (%s)', (platform) => {
+describe.each(ADAPTERS)('client identity and trustProxy (%s)', (platform) => {
   const withTrust = async (
     trustProxy: TrustProxy,
     run: (fixture: RateLimitApp) => Promise<void>,

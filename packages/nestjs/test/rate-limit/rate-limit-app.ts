@@ -7,9 +7,7 @@ import type { RedisInput } from '@cachet/core';
 import { RedisStore } from '@cachet/core/store';
 import { testRedisUrl } from '@cachet/testing';
 import { rateLimitProviders, type RateLimitModuleOptions } from '@cachet/nestjs';
-
-export type Platform = 'express' | 'fastify';
-export const PLATFORMS: Platform[] = ['express', 'fastify'];
+import type { AdapterName } from '../support/http-app.js';
 
 const STORE = Symbol('test store');
 let counter = 0;
@@ -23,7 +21,7 @@ export interface RateLimitApp {
 
 /** A tiny app registering `rateLimitProviders` the way the cache module does, on its own namespace. */
 export async function createRateLimitApp(
-  platform: Platform,
+  platform: AdapterName,
   setup: {
     controllers?: Type[];
     providers?: Provider[];

@@ -4,8 +4,9 @@ import type { Redis } from 'ioredis';
 import { KeySpace } from '@cachet/core/store';
 import request from 'supertest';
 import { ADAPTERS, bootHttpApp } from '../support/http-app.js';
-import { inspector, uniqueNamespace } from '../support/test-app.js';
+import { inspector } from '../support/test-app.js';
 import { BooksService, BookshopModule, BookTable } from './bookshop.app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 describe.each(ADAPTERS)('the bookshop example app (%s)', (adapter) => {
   let app: INestApplication;

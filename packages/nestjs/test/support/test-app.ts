@@ -1,14 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { testRedisUrl } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import { CacheModule, type CacheModuleOptions } from '../../src/index.js';
-
-/** A namespace no other test uses, so tests share the run's Redis without colliding. */
-export function uniqueNamespace(label: string): string {
-  return `t-${label}-${randomUUID().slice(0, 8)}`;
-}
 
 /** Boots a Nest app with CacheModule on the run's Redis plus the given metadata. */
 export async function bootCacheApp(

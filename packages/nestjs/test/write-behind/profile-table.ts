@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { WriteBehindItem } from '../../src/index.js';
+import { waitUntil } from '@cachet/testing';
 
 export interface Profile {
   id: string;
@@ -92,12 +93,6 @@ export class ProfileTable {
 }
 
 /** Polls until `check` holds (the flusher works on its own clock); fails with `what` after `timeoutMs`. */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(25);
-  }
+export function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(check, { what, timeoutMs, intervalMs: 25 });
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

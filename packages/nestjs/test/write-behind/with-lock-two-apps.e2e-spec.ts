@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { LockTimeoutError } from '@cachet/core';
 import { CacheService } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
-import { sleep } from './profile-table.js';
+import { bootCacheApp } from '../support/test-app.js';
+import { uniqueNamespace, sleep } from '@cachet/testing';
 
 describe('CacheService.withLock across two app instances', () => {
   let first: INestApplication;

@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { INestApplication, Type } from '@nestjs/common';
 import { CacheService, type CacheModuleOptions } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
 import { PROFILE_TABLE, ProfileTable } from './profile-table.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 /** One embedded Postgres per test file; each test gets its own table. */
 export class TestDatabase {

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import { WriteBehindError } from '@cachet/core';
 import { CacheService, WriteBehind } from '../../src/index.js';
-import { eventually, PROFILE_TABLE, ProfileTable, sleep, type Profile } from './profile-table.js';
+import { eventually, PROFILE_TABLE, ProfileTable, type Profile } from './profile-table.js';
 import { bootWriteBehindApp, settleFlushers, TestDatabase } from './write-behind-app.js';
+import { sleep } from '@cachet/testing';
 
 const profileKey = (profile: Profile) => `profile:${profile.id}`;
 

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import type { CacheLogger } from '@cachet/core';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, uniqueNamespace } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import { CacheService, WriteBehind, WriteBehindBatch, type WriteBehindItem } from '../../src/index.js';
-import { uniqueNamespace } from '../support/test-app.js';
 import { eventually, PROFILE_TABLE, ProfileTable, type Profile } from './profile-table.js';
 import { bootWriteBehindApp, settleFlushers, TestDatabase } from './write-behind-app.js';
 

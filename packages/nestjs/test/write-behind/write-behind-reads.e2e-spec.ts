@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import { Cacheable, CacheService, WriteBehind } from '../../src/index.js';
-import { eventually, PROFILE_TABLE, ProfileTable, sleep, type Profile } from './profile-table.js';
+import { eventually, PROFILE_TABLE, ProfileTable, type Profile } from './profile-table.js';
 import { bootWriteBehindApp, settleFlushers, TestDatabase } from './write-behind-app.js';
+import { sleep } from '@cachet/testing';
 
 @Injectable()
 class ShortLivedProfiles {

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import { Cacheable, CacheService, WriteThrough } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
 import { TestDatabase } from './write-behind-app.js';
+import { uniqueNamespace } from '@cachet/testing';
 
 const DB = Symbol('DB');
 

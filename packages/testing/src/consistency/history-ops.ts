@@ -1,6 +1,6 @@
 import type { Cache, GetOrSetOptions, WriteBehindEngine } from '@cachet/core';
 import type { HistorySpec, LoadRecord, OpRecord, OpSpec } from './history.types.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 import type { VersionedSource, VersionedValue } from './versioned-source.js';
 
 /** Thrown by a loader on purpose: the call's rejection is expected, not a cache failure. */

@@ -2,7 +2,7 @@ import type { CheckedInstance } from './checked-instance.js';
 import type { ConsistencyCell } from './consistency-cell.js';
 import { LoaderError, performOp, type OpContext } from './history-ops.js';
 import type { HistorySpec, LoadRecord, OpRecord, OpSpec } from './history.types.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 import { VersionedSource } from './versioned-source.js';
 
 /** Everything the analysis needs about one history as it ran. */

@@ -119,7 +119,6 @@ function l1TtlMs(options: CheckConsistencyOptions): number {
 }
 
 function leaseMs(profile: Profile, options: CheckConsistencyOptions, field: 'ttl' | 'wait'): number {
-  const value =
-    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? LOCK_DEFAULTS[field];
+  const value = options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? LOCK_DEFAULTS[field];
   return toMs(value, `lock.${field}`, { allowZero: true });
 }

@@ -1,0 +1,13 @@
+import { queueStoreContract } from '@cachet/testing';
+import { openStore, STORE_KINDS, type StoreFixture } from '../support/stores.js';
+
+// The contract a third-party store runs too (docs/testing.md), here against every store Cachet ships.
+describe.each(STORE_KINDS)('QueueStore contract: %s', (kind) => {
+  let fixture: StoreFixture;
+  beforeAll(async () => {
+    fixture = openStore(kind);
+    await fixture.store.ready(10_000);
+  });
+  afterAll(() => fixture.close());
+  queueStoreContract(() => fixture.store);
+});
