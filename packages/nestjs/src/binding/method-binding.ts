@@ -9,7 +9,7 @@ const BINDING_METADATA = Symbol('cachet:binding');
 
 /** What a trampoline needs from the runtime Nest injected. */
 export interface BoundRuntime {
-  invoke(binding: MethodBinding, instance: object, args: unknown[]): Promise<unknown>;
+  invoke(binding: MethodBinding, instance: object, args: unknown[]): unknown;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -24,6 +24,8 @@ export class MethodBinding {
   readonly className: string;
   readonly methodName: string;
   readonly trampoline: Method;
+  /** Metadata keys of the decorators bound here, in the order they were applied: innermost (lowest on the page) first. */
+  readonly applied: symbol[] = [];
 
   constructor(
     readonly prototype: object,

@@ -1,7 +1,6 @@
 import { assertValidKey, CacheKeyError, type Cache } from '@cachet/core';
 import { CacheBindingError, describeValue } from '../binding/cache-binding.error.js';
 import type { MethodInvocation } from '../binding/cache-method-kind.js';
-import type { MethodBinding } from '../binding/method-binding.js';
 
 /**
  * Checks shared by the decorator kinds. Each throws a `CacheBindingError`
@@ -10,7 +9,7 @@ import type { MethodBinding } from '../binding/method-binding.js';
 export class DecoratorOptions {
   constructor(
     private readonly decorator: string,
-    private readonly binding: MethodBinding,
+    private readonly site: { readonly displayName: string },
     private readonly options: object,
   ) {
     if (options === null || typeof options !== 'object') this.fail('options', options, 'an options object');
@@ -22,7 +21,7 @@ export class DecoratorOptions {
 
   fail(name: string, value: unknown, expected: string): never {
     throw new CacheBindingError(
-      this.binding.displayName,
+      this.site.displayName,
       `${this.decorator} option "${name}" is ${describeValue(value)}; expected ${expected}.`,
     );
   }

@@ -19,7 +19,6 @@ import {
 } from './rate-limit-module.options.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 import { GlobalRateLimitGuard, RateLimitGuard } from './rate-limit.guard.js';
-import { RateLimitMethodBinder } from './rate-limit-method.binder.js';
 
 /** Where the limiter keeps its counters, and how the module's other settings reach it. */
 export interface RateLimitProviderDeps {
@@ -68,7 +67,6 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     },
     RateLimitEnforcer,
     RateLimitGuard,
-    RateLimitMethodBinder,
   ];
   if (deps.optionsToken || (options.global !== undefined && options.global !== false)) {
     providers.push(GlobalRateLimitGuard, { provide: APP_GUARD, useExisting: GlobalRateLimitGuard });
