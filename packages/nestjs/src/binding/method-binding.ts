@@ -66,7 +66,7 @@ export class UnboundCalls {
     this.warned = true;
     new Logger('CacheModule').warn(
       `${binding.displayName} was called on an instance Nest did not build (new, useFactory or useValue); ` +
-        `cache decorators of ${binding.className} are bypassed for such instances. ` +
+        `Cachet decorators of ${binding.className} (cache, rate limit, write-behind) are bypassed for such instances. ` +
         'Register the class as a provider (or controller) so Nest builds it.',
     );
   }

@@ -43,10 +43,6 @@ function namesGuard(target: object): boolean {
 function isEnforcingGuard(guard: unknown): boolean {
   if (guard instanceof RateLimitGuard) return !(guard instanceof GlobalRateLimitGuard);
   if (typeof guard !== 'function') return false;
-  return (
-    guard === RateLimitGuard ||
-    (guard.prototype instanceof RateLimitGuard &&
-      !(guard.prototype instanceof GlobalRateLimitGuard) &&
-      guard !== GlobalRateLimitGuard)
-  );
+  const isGlobal = guard === GlobalRateLimitGuard || guard.prototype instanceof GlobalRateLimitGuard;
+  return !isGlobal && (guard === RateLimitGuard || guard.prototype instanceof RateLimitGuard);
 }
