@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { ContextIdFactory } from '@nestjs/core';
 import request from 'supertest';
-import { RateLimitExceededException, WriteBehindOrchestrator } from '../../src/index.js';
+import { RateLimitExceededException, WriteBehindOrchestrator, type CacheModuleOptions } from '../../src/index.js';
+import { ADAPTERS, bootHttpApp, type AdapterName } from '../support/http-app.js';
 import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
 import {
   ControllerHolder,
@@ -73,29 +74,44 @@ const controllerCaller: Caller = {
   },
 };
 
-const holders: Array<[string, Type, Caller]> = [
-  ['a singleton provider', SingletonHolder, serviceCaller(async (app) => app.get(SingletonHolder))],
+/** How a cell's app is booted: services on a plain app, the controller on each HTTP adapter. */
+type Boot = (metadata: ModuleMetadata, options: CacheModuleOptions) => Promise<INestApplication>;
+
+const onAdapter =
+  (adapter: AdapterName): Boot =>
+  (metadata, options) =>
+    bootHttpApp(adapter, metadata, options);
+
+const holders: Array<[string, Type, Caller, Boot]> = [
+  ['a singleton provider', SingletonHolder, serviceCaller(async (app) => app.get(SingletonHolder)), bootCacheApp],
   [
     'a request-scoped provider (a new instance per call)',
     RequestScopedHolder,
     serviceCaller((app) => app.resolve(RequestScopedHolder, ContextIdFactory.create())),
+    bootCacheApp,
   ],
   [
     'a transient provider (a new instance per call)',
     TransientHolder,
     serviceCaller((app) => app.resolve(TransientHolder)),
+    bootCacheApp,
   ],
-  ['a resolver-shaped class', ResolverHolder, resolverCaller],
-  ['a controller (over HTTP)', ControllerHolder, controllerCaller],
+  ['a resolver-shaped class', ResolverHolder, resolverCaller, bootCacheApp],
+  ...ADAPTERS.map((adapter): [string, Type, Caller, Boot] => [
+    `a controller (over HTTP, ${adapter})`,
+    ControllerHolder,
+    controllerCaller,
+    onAdapter(adapter),
+  ]),
 ];
 
-describe.each(holders)('behaviours on %s', (_label, holder, caller) => {
+describe.each(holders)('behaviours on %s', (_label, holder, caller, boot) => {
   let app: INestApplication;
   let journal: Journal;
 
   beforeAll(async () => {
     const isController = holder === ControllerHolder;
-    app = await bootCacheApp(
+    app = await boot(
       { providers: [Journal, ...(isController ? [] : [holder])], controllers: isController ? [holder] : [] },
       { namespace: uniqueNamespace('matrix'), writeBehind: { flushInterval: '1h' } },
     );
