@@ -4,8 +4,8 @@ import type { Provider } from '@nestjs/common';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
 import { CACHE_WRITE_BEHIND } from './write-behind.constants.js';
-import { WriteBehindExplorer } from './write-behind.explorer.js';
 import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
+import { WriteBehindQueues } from './write-behind-queues.js';
 
 /**
  * Write-behind on the module's store and namespace: queues live at
@@ -30,5 +30,5 @@ export const writeBehindProviders: Provider[] = [
       }),
   },
   WriteBehindOrchestrator,
-  WriteBehindExplorer,
+  WriteBehindQueues,
 ];
