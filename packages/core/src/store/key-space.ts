@@ -23,7 +23,7 @@ const TAG_LENGTH = 8;
  *
  * | key                                 | what                                    | slot            |
  * |-------------------------------------|-----------------------------------------|-----------------|
- * | `<ns>:e:{<h(key)>}:<key>`           | cache entry (envelope, see entry-codec) | `h(key)`        |
+ * | `<ns>:e:{<h(key)>}:<key>`           | cache entry (header: entries/entry-header) | `h(key)`        |
  * | `<ns>:f:{<h(key)>}:<key>`           | write fence of the entry (no stale set) | `h(key)`        |
  * | `<ns>:l:{<h(key)>}:<key>`           | load lease of the entry (stampede)      | `h(key)`        |
  * | `<ns>:t:{<h(tag)>}:<tag>`           | tag version                             | `h(tag)`        |
