@@ -84,7 +84,7 @@ export class WriteBehindEngine {
       consumer: this.consumer,
       serializer: this.settings.serializer,
       logger: this.settings.logger,
-      releaseChannel: `${this.settings.namespace}:lk`,
+      releaseChannel: this.keySpace.lockChannel,
     });
     if (this.started) state.flusher.start();
   }
@@ -201,15 +201,8 @@ export class WriteBehindEngine {
       if (typeof queue !== 'string' || queue.length === 0) {
         throw new WriteBehindError(String(queue), 'a queue name must be a non-empty string.');
       }
-      const base = this.keySpace.scoped('wb', queue);
       state = {
-        keys: {
-          stream: `${base}:s`,
-          dead: `${base}:d`,
-          pending: `${base}:p`,
-          newest: `${base}:n`,
-          owner: { lock: `${base}:o`, fence: `${base}:o:f` },
-        },
+        keys: this.keySpace.queue(queue),
         options: resolveQueueOptions(queue, {}, this.settings.defaults),
         appended: 0,
       };
