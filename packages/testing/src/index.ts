@@ -38,12 +38,8 @@ export {
   type ClusterFaultProxy,
   type ClusterNatMap,
 } from './consistency/cluster-fault-proxy.js';
-export {
-  checkConsistency,
-  assertConsistent,
-  ConsistencyViolationError,
-  type CheckConsistencyOptions,
-} from './consistency/check-consistency.js';
+export { checkConsistency, assertConsistent, ConsistencyViolationError } from './consistency/check-consistency.js';
+export type { CheckConsistencyOptions } from './consistency/check-consistency.options.js';
 export {
   formatReport,
   formatViolation,
@@ -52,7 +48,7 @@ export {
   type BusLagSummary,
 } from './consistency/consistency-report.js';
 export type { Violation, ViolationKind } from './consistency/history.types.js';
-export type { Topology } from './consistency/consistency-cell.js';
+export type { Topology } from './consistency/cell-mode.js';
 export { waitUntil } from './wait-until.js';
 export { sleep } from './sleep.js';
 export { uniqueNamespace } from './unique-namespace.js';

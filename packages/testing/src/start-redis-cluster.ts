@@ -1,7 +1,8 @@
-import { createConnection } from 'node:net';
+import { awaitCluster, formCluster } from './cluster-formation.js';
 import { freeClusterPort } from './free-port.js';
 import { resolveRedisBinary } from './redis-binary.js';
 import { signal, spawnRedis, stopProcess, type SpawnedRedis } from './redis-process.js';
+import { command } from './resp-command.js';
 
 export interface StartRedisClusterOptions {
   /** Number of masters (default 3, at least 3 for a real cluster). */
@@ -51,8 +52,6 @@ export interface RedisClusterHandle {
   /** Resolves once every running node reports `cluster_state:ok` (e.g. after a failover). */
   waitForClusterOk(timeoutMs?: number): Promise<void>;
 }
-
-const SLOTS = 16_384;
 
 /**
  * Spawns a real Redis Cluster: cluster-enabled nodes, slots split evenly over
@@ -118,11 +117,11 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
         throw new Error(`restartNode: node ${previous.port} is still running; killNode it first`);
       }
       spawned[index] = await spawnRedis(binary, previous.port, args, previous.dir);
-      await until(
+      await awaitCluster(
         async () => (await command(previous.port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'),
         `cluster_state:ok on restarted node ${previous.port}`,
       );
-      await until(async () => {
+      await awaitCluster(async () => {
         const replication = await command(previous.port, ['INFO', 'replication']);
         return replication.includes('role:master') || replication.includes('master_link_status:up');
       }, `master_link_status:up on restarted node ${previous.port}`);
@@ -134,7 +133,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
       signal(spawned[indexOf(node, 'resumeNode')]!.pid, 'SIGCONT');
     },
     async waitForClusterOk(timeoutMs = 30_000) {
-      await until(
+      await awaitCluster(
         async () => {
           for (const node of running()) {
             if (!(await command(node.port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
@@ -146,108 +145,4 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
       );
     },
   };
-}
-
-async function formCluster(nodes: SpawnedRedis[], masters: number): Promise<void> {
-  const first = nodes[0]!;
-  for (const node of nodes.slice(1)) await command(first.port, ['CLUSTER', 'MEET', '127.0.0.1', String(node.port)]);
-  const perMaster = Math.ceil(SLOTS / masters);
-  for (let m = 0; m < masters; m++) {
-    const start = m * perMaster;
-    const end = Math.min(SLOTS - 1, start + perMaster - 1);
-    await command(nodes[m]!.port, ['CLUSTER', 'ADDSLOTSRANGE', String(start), String(end)]);
-  }
-  await until(async () => {
-    for (const node of nodes) {
-      const known = (await command(node.port, ['CLUSTER', 'NODES'])).trim().split('\n').length;
-      if (known < nodes.length) return false;
-    }
-    return true;
-  }, 'every node to know every other node');
-  for (let r = masters; r < nodes.length; r++) {
-    const master = nodes[(r - masters) % masters]!;
-    const masterId = (await command(master.port, ['CLUSTER', 'MYID'])).trim();
-    await command(nodes[r]!.port, ['CLUSTER', 'REPLICATE', masterId]);
-  }
-  await until(async () => {
-    for (const node of nodes) {
-      if (!(await command(node.port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
-    }
-    return true;
-  }, 'cluster_state:ok on every node');
-  const replicas = nodes.length - masters;
-  if (replicas === 0) return;
-  // A replica that has not synced cannot be promoted, and masters only vote for a replica they know as one.
-  await until(async () => {
-    for (const node of nodes.slice(masters)) {
-      if (!(await command(node.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
-    }
-    return true;
-  }, 'master_link_status:up on every replica');
-  await until(async () => {
-    for (const node of nodes) {
-      const lines = (await command(node.port, ['CLUSTER', 'NODES'])).trim().split('\n');
-      if (lines.filter((line) => / (myself,)?slave [0-9a-f]{40} /.test(line)).length < replicas) return false;
-    }
-    return true;
-  }, 'every node to know every replica');
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  // A node that is still starting (or refuses a connection for a moment) is a "not yet", not a failure.
-  while (!(await check().catch((error: unknown) => ((lastError = error), false)))) {
-    if (Date.now() > deadline) {
-      const cause = lastError ? ` (last error: ${(lastError as Error).message})` : '';
-      throw new Error(`Redis Cluster did not reach ${what} within ${timeoutMs} ms${cause}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** One RESP command over a fresh socket; avoids depending on a client for cluster bootstrap. */
-function command(port: number, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5_000, () => {
-      socket.destroy();
-      reject(new Error(`Timed out sending ${args.join(' ')} to port ${port}`));
-    });
-    socket.once('error', reject);
-    socket.once('connect', () =>
-      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`),
-    );
-    socket.on('data', (data) => {
-      chunks.push(data);
-      const reply = parseReply(Buffer.concat(chunks).toString());
-      if (reply === undefined) return;
-      socket.destroy();
-      if (reply instanceof Error) reject(reply);
-      else resolve(reply);
-    });
-  });
-}
-
-/** Parses a simple, error or bulk string reply; `undefined` when more bytes are needed. */
-function parseReply(text: string): string | Error | undefined {
-  const lineEnd = text.indexOf('\r\n');
-  if (lineEnd < 0) return undefined;
-  const head = text.slice(1, lineEnd);
-  switch (text[0]) {
-    case '+':
-    case ':':
-      return head;
-    case '-':
-      return new Error(head);
-    case '$': {
-      const length = Number(head);
-      if (length < 0) return '';
-      const body = Buffer.from(text.slice(lineEnd + 2));
-      return body.length >= length + 2 ? body.subarray(0, length).toString() : undefined;
-    }
-    default:
-      return new Error(`Unexpected reply: ${text.slice(0, 40)}`);
-  }
 }

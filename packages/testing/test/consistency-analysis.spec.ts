@@ -1,5 +1,6 @@
-import { checkHistory, type CheckSettings } from '../src/consistency/history-check.js';
-import type { CheckedInstance } from '../src/consistency/consistency-cell.js';
+import { checkHistory } from '../src/consistency/history-check.js';
+import type { CheckSettings } from '../src/consistency/history-check.types.js';
+import type { CheckedInstance } from '../src/consistency/checked-instance.js';
 import type { HistoryRun } from '../src/consistency/history-runner.js';
 import type { LoadRecord, OpRecord, OpSpec } from '../src/consistency/history.types.js';
 

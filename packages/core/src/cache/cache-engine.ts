@@ -11,7 +11,7 @@ import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { EntryFlags } from './entry-codec.js';
-import type { ReadOutcome } from './entry-reader.js';
+import type { ReadOutcome } from './read-outcome.js';
 import { ValueCodec } from './value-codec.js';
 
 /** Raised by `guard` when Redis is skipped (breaker open, not connected) and the caller has no fallback. */

@@ -2,16 +2,7 @@ import type { EntryReadResult } from '../store/entry.store.js';
 import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import { decodeEntry, EntryFlags, type DecodedEntry } from './entry-codec.js';
-
-export type EntryState = 'fresh' | 'stale' | 'miss';
-
-export interface ReadOutcome {
-  state: EntryState;
-  value: unknown;
-  entry?: DecodedEntry;
-  read: EntryReadResult;
-  keys: EntryKeys;
-}
+import type { ReadOutcome } from './read-outcome.js';
 
 export interface ReadRequest {
   /**

@@ -2,7 +2,7 @@ import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { GetOrSetOptions } from './cache.types.js';
 import { encodeEntryBody, EntryFlags } from './entry-codec.js';
-import type { ReadOutcome } from './entry-reader.js';
+import type { ReadOutcome } from './read-outcome.js';
 import { entryLifetimes } from './ttl-policy.js';
 
 /**

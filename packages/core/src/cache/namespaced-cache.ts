@@ -1,5 +1,5 @@
-import { LoadCoordinator } from '../stampede/load-coordinator.js';
-import { planLoad } from '../stampede/load-plan.js';
+import { ReadThrough } from './read-through/read-through.js';
+import { planLoad } from './read-through/load-plan.js';
 import type { KeySpace } from '../store/key-space.js';
 import { assertValidKey, assertValidTag } from './cache-key.js';
 import type { CacheEngine } from './cache-engine.js';
@@ -29,7 +29,7 @@ import { assertEntryOptions } from './ttl-policy.js';
 export class NamespacedCache implements Cache {
   private readonly keySpace: KeySpace;
   private readonly writer: EntryWriter;
-  private readonly coordinator: LoadCoordinator;
+  private readonly readThrough: ReadThrough;
 
   constructor(
     private readonly engine: CacheEngine,
@@ -37,7 +37,7 @@ export class NamespacedCache implements Cache {
   ) {
     this.keySpace = engine.keySpace(namespace);
     this.writer = new EntryWriter(engine, this.keySpace);
-    this.coordinator = new LoadCoordinator(engine, this.keySpace);
+    this.readThrough = new ReadThrough(engine, this.keySpace);
   }
 
   get namespace(): string {
@@ -105,7 +105,7 @@ export class NamespacedCache implements Cache {
     assertValidKey(key);
     assertEntryOptions(options, `getOrSet("${key}")`);
     (options.tags ?? []).forEach(assertValidTag);
-    return this.coordinator.fetch(planLoad(this.engine, key, loader, options));
+    return this.readThrough.fetch(planLoad(this.engine, key, loader, options));
   }
 
   async delete(...keys: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CacheStats } from '../cache/cache.types.js';
+import type { CacheStats } from './cache-stats.types.js';
 import type { BreakerState } from '../resilience/circuit-breaker.js';
 import { CacheEvents, type CacheEventType } from './cache-events.js';
 

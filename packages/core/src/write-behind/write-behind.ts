@@ -1,24 +1,24 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Serializer } from '../cache/serializer.js';
-import { WriteBehindError, WriteBehindNotReplicatedError } from '../shared/errors.js';
+import { WriteBehindError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
-import type { QueueKeys, QueueStore } from '../store/queue.store.js';
-import { streamIdVersion } from '../store/queues/stream-id.js';
+import type { QueueStore } from '../store/queue.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
+import { appendEntry } from './append-entry.js';
+import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
 import { QueueFlusher } from './queue-flusher.js';
+import type { QueueState } from './queue-state.js';
 import { resolveQueueOptions } from './write-behind-options.js';
 import type {
   DeadLetterReplay,
   DeadLetterView,
   PendingRead,
-  ResolvedQueueOptions,
   WriteBehindAppend,
   WriteBehindHandler,
   WriteBehindQueueOptions,
   WriteBehindQueueStats,
 } from './write-behind.types.js';
-import { sleep } from '../shared/sleep.js';
 
 export interface WriteBehindSettings {
   namespace: string;
@@ -28,13 +28,6 @@ export interface WriteBehindSettings {
   defaults: WriteBehindQueueOptions;
   /** Longest `close()` spends draining. */
   drainTimeoutMs: number;
-}
-
-interface QueueState {
-  keys: QueueKeys;
-  options: ResolvedQueueOptions;
-  appended: number;
-  flusher?: QueueFlusher;
 }
 
 /**
@@ -116,42 +109,7 @@ export class WriteBehind {
    */
   async append(queue: string, call: WriteBehindAppend): Promise<{ id: string }> {
     if (this.closing) throw new WriteBehindError(queue, 'shutting down: no new writes are accepted.');
-    const state = this.state(queue);
-    const { options, keys } = state;
-    const entry = {
-      key: call.key,
-      op: call.op ?? 'write',
-      args: this.serialize(queue, call.key, call.args),
-      value: call.value === undefined || call.op === 'delete' ? null : this.serialize(queue, call.key, call.value),
-    };
-    const deadline = performance.now() + options.fullWaitMs;
-    const replication =
-      options.durability === 'replica' ? { replicas: 1, timeoutMs: options.replicaTimeoutMs } : undefined;
-    let pause = 10;
-    for (;;) {
-      let result;
-      try {
-        result = await this.store.append(keys, entry, options.maxPending, replication);
-      } catch (error) {
-        throw new WriteBehindError(queue, `not recorded: ${(error as Error).message}`, { cause: error });
-      }
-      if (result.accepted) {
-        state.appended++;
-        if (replication && (result.replicas ?? 0) < replication.replicas) {
-          throw new WriteBehindNotReplicatedError(queue, result.id, replication.timeoutMs);
-        }
-        return { id: result.id };
-      }
-      const left = deadline - performance.now();
-      if (options.onFull === 'error' || left <= 0) {
-        throw new WriteBehindError(
-          queue,
-          `queue full (${result.depth} entries pending, maxPending ${options.maxPending}); the write was not recorded.`,
-        );
-      }
-      await sleep(Math.min(pause, left));
-      pause = Math.min(pause * 2, 500);
-    }
+    return appendEntry(this.store, this.settings.serializer, queue, this.state(queue), call);
   }
 
   /** The newest unpersisted write of `key` in `queue`, or undefined when everything is persisted. */
@@ -202,20 +160,7 @@ export class WriteBehind {
   }
 
   async deadLetters(queue: string, options: { count?: number; after?: string } = {}): Promise<DeadLetterView[]> {
-    const letters = await this.store.listDead(this.state(queue).keys, options.count ?? 100, options.after);
-    const { serializer } = this.settings;
-    return letters.map((letter) => ({
-      deadId: letter.deadId,
-      id: letter.id,
-      key: letter.key,
-      op: letter.op,
-      args: safeDeserialize(serializer, letter.args) as unknown[],
-      value: letter.value ? safeDeserialize(serializer, letter.value) : undefined,
-      version: streamIdVersion(letter.version),
-      error: letter.error,
-      attempts: letter.attempts,
-      failedAt: new Date(letter.failedAt),
-    }));
+    return listDeadLetters(this.store, this.state(queue).keys, this.settings.serializer, options);
   }
 
   async countDeadLetters(queue: string): Promise<number> {
@@ -230,15 +175,7 @@ export class WriteBehind {
    * newer one. Purge those, or write the key again, as you see fit.
    */
   async replayDeadLetters(queue: string, options: { ids?: string[]; limit?: number } = {}): Promise<DeadLetterReplay> {
-    const outcome = await this.store.replayDead(this.state(queue).keys, options.ids, options.limit ?? 1_000);
-    if (outcome.superseded.length > 0) {
-      const keys = [...new Set(outcome.superseded.map((letter) => letter.key))];
-      this.settings.logger.warn(
-        `Write-behind queue "${queue}": ${outcome.superseded.length} dead letter(s) not replayed, superseded by a ` +
-          `newer write of their key (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}).`,
-      );
-    }
-    return outcome;
+    return replayDeadLetters(this.store, this.state(queue).keys, queue, this.settings.logger, options);
   }
 
   purgeDeadLetters(queue: string, ids?: string[]): Promise<number> {
@@ -279,23 +216,5 @@ export class WriteBehind {
       this.queues.set(queue, state);
     }
     return state;
-  }
-
-  private serialize(queue: string, key: string, value: unknown): Buffer {
-    try {
-      return this.settings.serializer.serialize(value);
-    } catch (error) {
-      throw new WriteBehindError(queue, `cannot serialize the call for key "${key}": ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-}
-
-function safeDeserialize(serializer: Serializer, bytes: Buffer): unknown {
-  try {
-    return serializer.deserialize(bytes);
-  } catch {
-    return bytes;
   }
 }

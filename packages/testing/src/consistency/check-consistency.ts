@@ -1,21 +1,8 @@
-import { toMs, type CacheOptions, type WriteBehindItem } from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '../start-redis.js';
 import { startRedisCluster, type RedisClusterHandle } from '../start-redis-cluster.js';
-import {
-  ConsistencyCell,
-  modeName,
-  PROFILE_OPTIONS,
-  type CellMode,
-  type CellTarget,
-  type Topology,
-} from './consistency-cell.js';
-import type { FaultProxyTarget } from './fault-proxy.js';
-import { checkHistory } from './history-check.js';
-import { generateHistory, type GenerateOptions } from './history-generator.js';
-import { runHistory } from './history-runner.js';
-import type { HistorySpec, Profile, Violation, ViolationKind } from './history.types.js';
-import { historySeed } from './seeded-random.js';
-import type { VersionedSource } from './versioned-source.js';
+import { modeName, type CellMode, type CellTarget, type Topology } from './cell-mode.js';
+import { CHECK_DEFAULTS, type CheckConsistencyOptions } from './check-consistency.options.js';
+import { checkerError } from './checker-error.js';
 import {
   emptyReport,
   finishReport,
@@ -23,43 +10,7 @@ import {
   type ConsistencyReport,
   type ModeReport,
 } from './consistency-report.js';
-
-export interface CheckConsistencyOptions {
-  /** Seed of the whole run (each history derives its own); random when omitted, and always reported. */
-  seed?: number;
-  /** Histories in total, spread evenly over the matrix. Default 100. */
-  histories?: number;
-  /** Operations per history. Default 12. */
-  opsPerHistory?: number;
-  /** Keys per history (a write-behind key comes on top). Default 3. */
-  keys?: number;
-  /** Cache instances, each on its own connection; instance 0 is the one behind the fault proxy. Default 3. */
-  instances?: number;
-  /** Matrix axes; each takes one value or a list. Defaults: standalone; L1 off and on; faults off and on. */
-  topology?: Topology | Topology[];
-  l1?: boolean | boolean[];
-  faults?: boolean | boolean[];
-  /** Include write-behind writes (append, then cache) with read-your-writes and no-loss checks. Default true. */
-  writeBehind?: boolean;
-  /** Histories run side by side in each cell. Default 8. */
-  concurrency?: number;
-  /** Share of histories with a 1 s write fence and loads that outlive it. Default 0.03. */
-  shortFenceShare?: number;
-  /** Share of histories whose keys and tags carry braces. Default 0.25. */
-  braceShare?: number;
-  /** Your Redis (never flushed; the checker writes under its own namespaces). Started by the checker when omitted. */
-  redis?: { standalone?: FaultProxyTarget; cluster?: FaultProxyTarget[] };
-  /** Your cache options (ttl, lock, l1, breaker, serializer...), laid over the checker's defaults. */
-  cache?: Omit<CacheOptions, 'redis' | 'store' | 'namespace'>;
-  /** Run only the history with this seed (as printed with a violation), in every selected mode. */
-  replay?: number;
-  /** With `replay`: run only these ops of the history (as printed with a violation), and those they follow. */
-  replayOps?: number[];
-  /** Progress and violations as they are found. */
-  log?: (line: string) => void;
-}
-
-const DEFAULTS = { histories: 100, opsPerHistory: 12, keys: 3, instances: 3, concurrency: 8 };
+import { runMode } from './mode-runner.js';
 
 /**
  * Runs random concurrent histories against real Redis from several cache
@@ -71,7 +22,7 @@ export async function checkConsistency(options: CheckConsistencyOptions = {}): P
   const seed = (options.seed ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
   const log = options.log ?? (() => undefined);
   const modes = matrix(options);
-  const total = options.replay !== undefined ? modes.length : (options.histories ?? DEFAULTS.histories);
+  const total = options.replay !== undefined ? modes.length : (options.histories ?? CHECK_DEFAULTS.histories);
   const report = emptyReport(seed);
   const started = performance.now();
   const servers: { standalone?: RedisServerHandle; cluster?: RedisClusterHandle } = {};
@@ -158,101 +109,6 @@ async function targetFor(
   return { cluster: servers.cluster.nodes.map(({ host, port }) => ({ host, port })) };
 }
 
-async function runMode(
-  mode: CellMode,
-  modeIndex: number,
-  target: CellTarget,
-  count: number,
-  firstIndex: number,
-  seed: number,
-  options: CheckConsistencyOptions,
-  modeReport: ModeReport,
-  log: (line: string) => void,
-): Promise<void> {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULTS.concurrency, count));
-  const generate: GenerateOptions = {
-    ops: options.opsPerHistory ?? DEFAULTS.opsPerHistory,
-    keys: options.keys ?? DEFAULTS.keys,
-    instances: Math.max(2, options.instances ?? DEFAULTS.instances),
-    writeBehind: options.writeBehind ?? true,
-    shortFenceShare: options.shortFenceShare ?? 0.03,
-    braceShare: options.braceShare ?? 0.25,
-    spanMs: 200,
-  };
-  const profiles: Profile[] =
-    generate.shortFenceShare > 0 || options.replay !== undefined ? ['default', 'short-fence'] : ['default'];
-  const cell = await ConsistencyCell.open(
-    mode,
-    target,
-    {
-      instances: generate.instances,
-      slots: concurrency,
-      profiles,
-      writeBehind: generate.writeBehind,
-      cache: options.cache ?? {},
-      seed: seed ^ modeIndex,
-    },
-    modeIndex,
-  );
-  const sources = new Map<string, VersionedSource>();
-  cell.onPersist((item: WriteBehindItem) => {
-    const [runId, key, version] = item.args as [string, string, number];
-    sources.get(runId)?.persist(key, version);
-  });
-  const name = modeName(mode);
-  let next = 0;
-  const worker = async (slot: number): Promise<void> => {
-    while (next < count) {
-      const n = next++;
-      const specSeed = options.replay ?? historySeed(seed, firstIndex + n);
-      let spec: HistorySpec | undefined;
-      try {
-        spec = generateHistory(specSeed, generate);
-        if (options.replay !== undefined && options.replayOps) spec = onlyOps(spec, options.replayOps);
-        const run = await runHistory(spec, {
-          cell,
-          slot,
-          runId: `${modeIndex.toString(36)}.${(firstIndex + n).toString(36)}`,
-          register: (runId, source) => {
-            sources.set(runId, source);
-            return () => sources.delete(runId);
-          },
-        });
-        const result = checkHistory(run, {
-          mode: name,
-          l1: mode.l1,
-          l1TtlMs: l1TtlMs(options),
-          leaseTtlMs: leaseMs(spec.profile, options, 'ttl'),
-          leaseWaitMs: leaseMs(spec.profile, options, 'wait'),
-          faults: mode.faults,
-          faultWindows: cell.faultWindows(),
-          stalls: cell.stalls,
-        });
-        modeReport.histories++;
-        modeReport.operations += result.operations;
-        modeReport.busLags.push(...result.busLags);
-        modeReport.undelivered += result.undelivered;
-        modeReport.excused += result.excused;
-        modeReport.unjudgedLoads += result.unjudgedLoads;
-        modeReport.timedOut += result.timedOut;
-        for (const violation of result.violations) {
-          modeReport.violations.push(violation);
-          log(`VIOLATION [${violation.kind}] ${name}, history seed ${violation.historySeed}: ${violation.message}`);
-        }
-      } catch (error) {
-        modeReport.histories++;
-        modeReport.violations.push(checkerError(name, specSeed, error));
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
-  } finally {
-    modeReport.faultsInjected = cell.faultWindows().length;
-    await cell.close();
-  }
-}
-
 function emptyModeReport(mode: CellMode): ModeReport {
   return {
     mode: modeName(mode),
@@ -270,43 +126,4 @@ function emptyModeReport(mode: CellMode): ModeReport {
     faultsInjected: 0,
     durationMs: 0,
   };
-}
-
-function l1TtlMs(options: CheckConsistencyOptions): number {
-  const l1 = options.cache?.l1;
-  return toMs(l1 && l1.ttl !== undefined ? l1.ttl : '2s', 'l1.ttl');
-}
-
-function leaseMs(profile: Profile, options: CheckConsistencyOptions, field: 'ttl' | 'wait'): number {
-  const value =
-    options.cache?.lock?.[field] ?? PROFILE_OPTIONS[profile].lock?.[field] ?? (field === 'ttl' ? '10s' : '5s');
-  return toMs(value, `lock.${field}`, { allowZero: true });
-}
-
-function checkerError(mode: string, seed: number, error: unknown): Violation {
-  const kind: ViolationKind = 'checker-error';
-  return {
-    kind,
-    mode,
-    historySeed: seed,
-    profile: 'default',
-    message: `the checker failed: ${(error as Error)?.stack ?? String(error)}`,
-    history: [],
-    ops: [],
-  };
-}
-
-/** The history cut down to `ids` and the ops they follow (transitively), keeping every op's id and schedule. */
-function onlyOps(spec: HistorySpec, ids: readonly number[]): HistorySpec {
-  const keep = new Set(ids);
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const op of spec.ops) {
-      if (keep.has(op.id) && op.after !== undefined && !keep.has(op.after)) {
-        keep.add(op.after);
-        changed = true;
-      }
-    }
-  }
-  return { ...spec, ops: spec.ops.filter((op) => keep.has(op.id)) };
 }

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConsistency } from './check-consistency.js';
-import type { Topology } from './consistency-cell.js';
+import type { Topology } from './cell-mode.js';
 import { formatReport } from './consistency-report.js';
 
 const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]

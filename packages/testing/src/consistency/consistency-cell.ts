@@ -1,82 +1,10 @@
-import {
-  createCache,
-  createWriteBehind,
-  RedisStore,
-  type Cache,
-  type CacheLogger,
-  type CacheOptions,
-  type MessageBus,
-  type RedisInput,
-  type Store,
-  type WriteBehind,
-  type WriteBehindItem,
-} from '@cachet/core';
+import type { RedisInput } from '@cachet/core';
+import type { CellMode, CellSettings, CellTarget } from './cell-mode.js';
+import { openCheckedInstance, type CheckedInstance, type PersistRoute } from './checked-instance.js';
 import { startClusterFaultProxy, type ClusterFaultProxy } from './cluster-fault-proxy.js';
-import { startFaultProxy, type FaultProxy, type FaultProxyTarget } from './fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { FaultSchedule } from './fault-schedule.js';
 import type { FaultWindow, Profile } from './history.types.js';
-
-export type Topology = 'standalone' | 'cluster';
-
-export interface CellMode {
-  topology: Topology;
-  l1: boolean;
-  faults: boolean;
-}
-
-export function modeName(mode: CellMode): string {
-  return `${mode.topology} l1=${mode.l1 ? 'on' : 'off'} faults=${mode.faults ? 'on' : 'off'}`;
-}
-
-/** Where the cell's Redis is: one server, or the nodes of a Cluster. */
-export type CellTarget = { standalone: FaultProxyTarget } | { cluster: FaultProxyTarget[] };
-
-export interface CellSettings {
-  instances: number;
-  /** Queue slots: histories running side by side, each with a namespace and a write-behind queue of its own. */
-  slots: number;
-  profiles: Profile[];
-  writeBehind: boolean;
-  /** The user's cache options, laid over the checker's defaults. */
-  cache: Omit<CacheOptions, 'redis' | 'store' | 'namespace'>;
-  seed: number;
-}
-
-export interface BusDelivery {
-  at: number;
-  origin: string;
-  /** Sender's wall clock at publish. */
-  sentAt: number;
-  message: { op: string; keys?: string[]; tags?: string[] };
-}
-
-/** One cache instance with its own connection, and what the checker observes of it. */
-export interface CheckedInstance {
-  index: number;
-  profile: Profile;
-  cache: Cache;
-  store: RedisStore;
-  writeBehind?: WriteBehind;
-  /** Invalidation-bus origin id, learned from its first publish. */
-  origin?: string;
-  /** `:b` channel → messages delivered to this instance (recorded after its handlers ran). */
-  deliveries: Map<string, BusDelivery[]>;
-  /** Redis errors reported by the cache, with the namespace that saw them. */
-  errors: Array<{ at: number; namespace: string; message: string }>;
-  /** Breaker transitions, time-ordered. */
-  breaker: Array<{ at: number; state: string }>;
-}
-
-/** Routes write-behind items to the history that appended them. */
-export type PersistRoute = (item: WriteBehindItem) => void;
-
-export const PROFILE_OPTIONS: Record<Profile, Omit<CacheOptions, 'redis' | 'store' | 'namespace'>> = {
-  default: {},
-  // A write fence of 1 s (maxTtl) under a 100 ms lease: loads may outlive the fence.
-  'short-fence': { ttl: '1s', maxTtl: '1s', lock: { ttl: '100ms' } },
-};
-
-const quietLogger: CacheLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * One cell of the matrix: cache instances on separate connections (instance 0
@@ -162,7 +90,9 @@ export class ConsistencyCell {
     }
     for (const profile of this.settings.profiles) {
       for (let index = 0; index < this.settings.instances; index++) {
-        this.instances.push(this.instance(profile, index, index === 0 && proxied ? proxied : direct));
+        const redis = index === 0 && proxied ? proxied : direct;
+        const place = { mode: this.mode, settings: this.settings, namespace: this.namespace, profile, index, redis };
+        this.instances.push(openCheckedInstance(place, (item) => this.route(item)));
       }
     }
     for (const instance of this.instances) {
@@ -181,108 +111,4 @@ export class ConsistencyCell {
     }, 20);
     this.stallTimer.unref();
   }
-
-  private instance(profile: Profile, index: number, redis: RedisInput): CheckedInstance {
-    const options: CacheOptions = {
-      commandTimeout: '1500ms',
-      breaker: { threshold: 5, resetAfter: '500ms' },
-      logger: quietLogger,
-      ...PROFILE_OPTIONS[profile],
-      ...this.settings.cache,
-      l1: this.mode.l1 ? (this.settings.cache.l1 ?? { ttl: '2s' }) : false,
-      namespace: this.namespace,
-    };
-    const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 }, { logger: quietLogger });
-    const checked: CheckedInstance = {
-      index,
-      profile,
-      store,
-      cache: undefined as unknown as Cache,
-      deliveries: new Map(),
-      errors: [],
-      breaker: [],
-    };
-    checked.cache = createCache({ ...options, store: observe(store, checked) });
-    checked.cache.events.on('error', (event) =>
-      checked.errors.push({
-        at: performance.now(),
-        namespace: event.namespace,
-        message: String((event.error as Error | undefined)?.message ?? event.error),
-      }),
-    );
-    checked.cache.events.on('breaker', (event) => checked.breaker.push({ at: performance.now(), state: event.state }));
-    if (this.settings.writeBehind) {
-      const writeBehind = createWriteBehind({
-        store: { queues: store.queues },
-        namespace: `${this.namespace}-${profile === 'default' ? 'd' : 's'}`,
-        logger: quietLogger,
-        flushInterval: '20ms',
-        visibilityTimeout: '2s',
-        maxAttempts: 1_000,
-        backoff: { initial: '20ms', max: '200ms' },
-        drainTimeout: '1s',
-      });
-      for (let slot = 0; slot < this.settings.slots; slot++) {
-        writeBehind.registerHandler(`q${slot}`, { handle: async (item) => this.route(item) });
-      }
-      checked.writeBehind = writeBehind;
-    }
-    return checked;
-  }
-}
-
-/** The same store, with its bus observed: deliveries are recorded after the cache's own handlers ran. */
-function observe(store: RedisStore, instance: CheckedInstance): Store {
-  const bus = store.bus;
-  const observing =
-    (channel: string, handler: (raw: string) => void) =>
-    (raw: string): void => {
-      handler(raw);
-      if (channel.endsWith(':b')) record(instance, channel, raw);
-    };
-  const observed: MessageBus = {
-    listen: (channel, handler, onChange) => bus.listen(channel, observing(channel, handler), onChange),
-    subscribe: (channel, handler) => bus.subscribe(channel, observing(channel, handler)),
-    publish: (channel, message) => {
-      if (channel.endsWith(':b') && !instance.origin) instance.origin = parseWire(message)?.o;
-      return bus.publish(channel, message);
-    },
-    onResubscribe: (handler) => bus.onResubscribe?.(handler),
-  };
-  return {
-    kind: store.kind,
-    entries: store.entries,
-    bus: observed,
-    rateLimits: store.rateLimits,
-    locks: store.locks,
-    queues: store.queues,
-    ready: (timeoutMs) => store.ready(timeoutMs),
-    isReady: () => store.isReady(),
-    // The checker closes the connection itself, after the cache.
-    close: async () => undefined,
-  };
-}
-
-interface Wire {
-  o: string;
-  s: number;
-  m: BusDelivery['message'];
-}
-
-function parseWire(raw: string): Wire | undefined {
-  try {
-    const wire = JSON.parse(raw) as Wire;
-    return typeof wire?.o === 'string' && typeof wire.m === 'object' ? wire : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function record(instance: CheckedInstance, channel: string, raw: string): void {
-  const wire = parseWire(raw);
-  if (!wire) return;
-  let list = instance.deliveries.get(channel);
-  if (!list) instance.deliveries.set(channel, (list = []));
-  list.push({ at: performance.now(), origin: wire.o, sentAt: wire.s, message: wire.m });
-  if (list.length > 5_000) list.splice(0, list.length - 5_000);
 }

@@ -1,8 +1,8 @@
-import type { CacheEngine } from '../cache/cache-engine.js';
-import type { GetOrSetOptions } from '../cache/cache.types.js';
-import { toMs } from '../shared/duration.js';
+import type { CacheEngine } from '../cache-engine.js';
+import type { GetOrSetOptions } from '../cache.types.js';
+import { toMs } from '../../shared/duration.js';
 
-/** A loader call as the coordinator sees it, with its options resolved to ms. */
+/** A loader call as the read-through path sees it, with its options resolved to ms. */
 export interface LoadPlan<T> {
   key: string;
   loader: () => Promise<T>;

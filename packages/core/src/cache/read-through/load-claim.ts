@@ -1,7 +1,7 @@
-import type { CacheEngine } from '../cache/cache-engine.js';
-import type { EntryWriter } from '../cache/entry-writer.js';
-import { MAX_TIMER_MS } from '../shared/duration.js';
-import type { EntryKeys } from '../store/key-space.js';
+import type { CacheEngine } from '../cache-engine.js';
+import type { EntryWriter } from '../entry-writer.js';
+import { MAX_TIMER_MS } from '../../shared/duration.js';
+import type { EntryKeys } from '../../store/key-space.js';
 
 /**
  * What a running load holds in Redis and keeps valid until it writes: the
