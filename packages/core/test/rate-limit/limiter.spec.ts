@@ -1,5 +1,5 @@
 import { RedisStore, RateLimitUnavailableError, type RateLimitRule, type CacheLogger } from '@cachet/core';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, sleep } from '@cachet/testing';
 import { openLimiter, limiterOn, type LimiterFixture } from './limiters.js';
 import { REDIS_STORE_KINDS } from '../support/stores.js';
 
@@ -27,7 +27,7 @@ describe.each(REDIS_STORE_KINDS)('RateLimiter on %s', (kind) => {
     expect(after.shortCircuited - before.shortCircuited).toBe(200);
     // Another subject is unaffected.
     expect((await fixture.limiter.consume('neighbour', rule)).allowed).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 20));
+    await sleep(refused.retryAfterMs + 20);
     expect(await fixture.limiter.consume('flooder', rule)).toMatchObject({ allowed: true, source: 'store' });
   });
 
