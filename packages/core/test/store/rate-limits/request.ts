@@ -1,0 +1,9 @@
+import type { RateLimitAlgorithm, RateLimitConsumeRequest } from '@cachet/core';
+
+/** A request for an algorithm step: the keys are never read by a step. */
+export function stepRequest(
+  algorithm: RateLimitAlgorithm,
+  { limit, windowMs, cost = 1, burst = limit }: { limit: number; windowMs: number; cost?: number; burst?: number },
+): RateLimitConsumeRequest {
+  return { keys: { state: 'state', block: 'block' }, algorithm, limit, windowMs, cost, blockMs: 0, burst };
+}
