@@ -1,4 +1,4 @@
-import { entryHeaderRest, parseEntryHeader } from '../store/entries/entry-header.js';
+import { EntryFlags, entryHeaderRest, parseEntryHeader } from '../store/entries/entry-header.js';
 
 /**
  * Wire format of a cache entry, version 1 (`c1`). One Redis string, so a hit

@@ -1,4 +1,4 @@
-import { decodeEntry, EntryFlags } from '@cachet/core';
+import { decodeEntry, EntryFlags } from '@cachet/core/store';
 import { encodeEntryBody } from '../../src/cache/entry-codec.js';
 
 /** What the write script stores: the server's times in front of the body. */

@@ -1,4 +1,4 @@
-import type { QueueEntry } from '@cachet/core';
+import type { QueueEntry } from '@cachet/core/store';
 import { planFlush, type HeldEntry } from '../../src/write-behind/flush-plan.js';
 
 let sequence = 0;

@@ -1,4 +1,5 @@
-import { CacheConfigError, resolveQueueOptions, type ResolvedQueueOptions } from '@cachet/core';
+import { CacheConfigError } from '@cachet/core';
+import { resolveQueueOptions, type ResolvedQueueOptions } from '@cachet/core/store';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
 import type { WriteBehindOptions } from './write-behind.decorator.js';

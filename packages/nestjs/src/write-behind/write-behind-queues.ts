@@ -1,4 +1,5 @@
-import type { ResolvedQueueOptions, WriteBehindHandler, WriteBehindItem } from '@cachet/core';
+import type { WriteBehindHandler, WriteBehindItem } from '@cachet/core';
+import type { ResolvedQueueOptions } from '@cachet/core/store';
 import { Inject, Injectable } from '@nestjs/common';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { MethodSite } from '../binding/method-site.js';

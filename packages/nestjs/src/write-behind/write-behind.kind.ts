@@ -1,11 +1,5 @@
-import { CacheConfigError, WriteBehindError, type Cache, type Duration } from '@cachet/core';
-import {
-  assertEntryOptions,
-  isValidName,
-  NAME_RULE,
-  resolveQueueOptions,
-  type ResolvedQueueOptions,
-} from '@cachet/core/store';
+import { WriteBehindError, type Cache, type Duration } from '@cachet/core';
+import { assertEntryOptions, isValidName, NAME_RULE } from '@cachet/core/store';
 import type { LoggerService } from '@nestjs/common';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';

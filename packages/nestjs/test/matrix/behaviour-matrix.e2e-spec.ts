@@ -1,10 +1,11 @@
+import { uniqueNamespace } from '@cachet/testing';
 import 'reflect-metadata';
 import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { ContextIdFactory } from '@nestjs/core';
 import request from 'supertest';
 import { RateLimitExceededException, WriteBehindOrchestrator, type CacheModuleOptions } from '../../src/index.js';
 import { ADAPTERS, bootHttpApp, type AdapterName } from '../support/http-app.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
 import {
   ControllerHolder,
   Journal,

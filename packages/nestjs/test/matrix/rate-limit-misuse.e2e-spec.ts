@@ -1,9 +1,10 @@
+import { uniqueNamespace } from '@cachet/testing';
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Controller, Get, Injectable, Logger, UseGuards, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CacheBindingError, RateLimit, RateLimitGuard, type CacheModuleOptions } from '../../src/index.js';
-import { bootCacheApp, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp } from '../support/test-app.js';
 
 @Controller('unguarded')
 class UnguardedController {

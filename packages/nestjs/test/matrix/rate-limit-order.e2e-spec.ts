@@ -1,7 +1,8 @@
+import { uniqueNamespace } from '@cachet/testing';
 import 'reflect-metadata';
 import { Controller, Get, Injectable, Param, type INestApplication } from '@nestjs/common';
 import { Cacheable, CacheBindingError, RateLimit, RateLimitExceededException } from '../../src/index.js';
-import { bootCacheApp, CallLog, uniqueNamespace } from '../support/test-app.js';
+import { bootCacheApp, CallLog } from '../support/test-app.js';
 
 const LIMIT = 2;
 

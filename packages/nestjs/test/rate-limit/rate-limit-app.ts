@@ -6,10 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { RedisInput } from '@cachet/core';
 import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { CacheModule, type RateLimitModuleOptions } from '@cachet/nestjs';
+import type { AdapterName } from '../support/http-app.js';
 import { initOrClose } from '../support/test-app.js';
-
-export type Platform = 'express' | 'fastify';
-export const PLATFORMS: Platform[] = ['express', 'fastify'];
 
 export interface RateLimitApp {
   app: INestApplication;

@@ -1,4 +1,5 @@
-import type { RateLimitAlgorithm, RateLimitConsumeRequest } from '@cachet/core';
+import type { RateLimitAlgorithm } from '@cachet/core';
+import type { RateLimitConsumeRequest } from '@cachet/core/store';
 
 /** A request for an algorithm step: the keys are never read by a step. */
 export function stepRequest(
