@@ -104,6 +104,15 @@ export { CircuitBreaker, BreakerOpenError, type BreakerState } from './resilienc
 export { NodeBreakers, type BreakerRouter, type NodeBreakersOptions } from './resilience/node-breakers.js';
 export { consoleLogger, type CacheLogger } from './telemetry/logger.js';
 export {
+  resolveTelemetryOptions,
+  TELEMETRY_DEFAULTS,
+  type TelemetryOptions,
+  type ResolvedTelemetryOptions,
+  type TracerProviderLike,
+  type MeterProviderLike,
+  INSTRUMENTATION_SCOPE,
+} from './telemetry/open-telemetry/telemetry-options.js';
+export {
   CacheEvents,
   type CacheEvent,
   type CacheEventBase,

@@ -1,6 +1,10 @@
 import { MAX_TIMER_MS, toMs } from '../shared/duration.js';
 import { CacheConfigError } from '../shared/errors.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+} from '../telemetry/open-telemetry/telemetry-options.js';
 import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
 import type { Serializer } from './serializer.js';
@@ -25,6 +29,8 @@ export interface ResolvedCacheOptions {
   fenceTtlMs: number;
   l1: L1Options | undefined;
   logger: CacheLogger;
+  /** `undefined` while OpenTelemetry is off. */
+  telemetry: ResolvedTelemetryOptions | undefined;
 }
 
 export const CACHE_DEFAULTS = {
@@ -105,6 +111,7 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtlMs * 10),
     l1: resolveL1(options.l1),
     logger: options.logger ?? consoleLogger,
+    telemetry: resolveTelemetryOptions(options.telemetry),
   };
 }
 

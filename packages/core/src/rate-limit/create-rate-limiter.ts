@@ -5,6 +5,7 @@ import type { RedisInput } from '../store/redis/redis-connection.js';
 import { RedisStore } from '../store/redis/redis.store.js';
 import type { Store } from '../store/store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import type { TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import { RateLimiter } from './rate-limiter.js';
 
 export interface RateLimiterOptions {
@@ -21,6 +22,8 @@ export interface RateLimiterOptions {
   overLimitCacheSize?: number;
   breaker?: { threshold?: number; resetAfter?: Duration };
   logger?: CacheLogger;
+  /** OpenTelemetry spans and metrics of every check (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 /** A limiter and the means to close what it opened. */
@@ -59,6 +62,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): OwnedRateLi
     isReady: () => store.isReady(),
     ready: (timeoutMs) => store.ready(timeoutMs),
     readyTimeoutMs: commandTimeoutMs,
+    telemetry: options.telemetry,
   });
   return Object.assign(limiter, { close: () => (owned ? store.close() : Promise.resolve()) });
 }

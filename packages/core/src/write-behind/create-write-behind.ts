@@ -7,6 +7,7 @@ import type { QueueStore } from '../store/queue.store.js';
 import { RedisConnection, type RedisInput } from '../store/redis/redis-connection.js';
 import { RedisQueueStore } from '../store/queues/redis-queue.store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import { resolveTelemetryOptions, type TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import { WriteBehind } from './write-behind.js';
 import type { WriteBehindQueueOptions } from './write-behind.types.js';
 
@@ -28,6 +29,8 @@ export interface CreateWriteBehindOptions extends WriteBehindQueueOptions {
   flushInterval?: Duration;
   /** Shorthand for `batch.size`. */
   batchSize?: number;
+  /** OpenTelemetry spans and metrics of every flush (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 /**
@@ -45,6 +48,7 @@ export function createWriteBehind(options: CreateWriteBehindOptions = {}): Write
     commandTimeout,
     flushInterval,
     batchSize,
+    telemetry,
     ...queueDefaults
   } = options;
   const defaults: WriteBehindQueueOptions = {
@@ -57,6 +61,7 @@ export function createWriteBehind(options: CreateWriteBehindOptions = {}): Write
     logger: logger ?? consoleLogger,
     defaults,
     drainTimeoutMs: toMs(drainTimeout ?? '10s', 'writeBehind.drainTimeout', { allowZero: true, max: MAX_TIMER_MS }),
+    telemetry: resolveTelemetryOptions(telemetry),
   };
   const kind = store ?? 'redis';
   if (typeof kind === 'object') return new WriteBehind(kind.queues, settings);
