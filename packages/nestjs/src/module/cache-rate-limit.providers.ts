@@ -9,6 +9,8 @@ import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-mod
 export const CACHE_RATE_LIMIT_OPTIONS = Symbol('CACHE_RATE_LIMIT_OPTIONS');
 /** The module's namespace once the module options are known (forRootAsync): rate-limit keys live under it too. */
 export const CACHE_RATE_LIMIT_NAMESPACE = Symbol('CACHE_RATE_LIMIT_NAMESPACE');
+/** The module's `telemetry` option once the module options are known (forRootAsync). */
+export const CACHE_RATE_LIMIT_TELEMETRY = Symbol('CACHE_RATE_LIMIT_TELEMETRY');
 
 /** Rate limiting on the module's connection and namespace, options known up front (`forRoot`). */
 export function staticRateLimitProviders(options: CacheModuleOptions): Provider[] {
@@ -17,6 +19,7 @@ export function staticRateLimitProviders(options: CacheModuleOptions): Provider[
     namespace: options.namespace,
     commandTimeoutMs: toMs(options.commandTimeout ?? '250ms', 'commandTimeout', { max: MAX_TIMER_MS }),
     logger: new Logger('Cachet'),
+    telemetry: options.telemetry,
   });
 }
 
@@ -33,12 +36,18 @@ export function asyncRateLimitProviders(): Provider[] {
       inject: [CACHE_MODULE_OPTIONS],
       useFactory: (options: ResolvedCacheModuleOptions) => options.namespace,
     },
+    {
+      provide: CACHE_RATE_LIMIT_TELEMETRY,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: ResolvedCacheModuleOptions) => options.cache.telemetry,
+    },
     ...rateLimitProviders(
       {},
       {
         store: CACHE_STORE,
         optionsToken: CACHE_RATE_LIMIT_OPTIONS,
         namespaceToken: CACHE_RATE_LIMIT_NAMESPACE,
+        telemetryToken: CACHE_RATE_LIMIT_TELEMETRY,
         logger: new Logger('Cachet'),
       },
     ),

@@ -36,6 +36,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'rateLimit',
   'writeBehind',
   'logger',
+  'telemetry',
 ]);
 
 const NAMESPACE = /^[A-Za-z0-9_.:-]+$/;
@@ -82,6 +83,7 @@ export function resolveCacheModuleOptions(options: CacheModuleOptions | undefine
     lock: options.lock,
     breaker: options.breaker,
     l1,
+    telemetry: options.telemetry,
   });
   const { failOpen, commandTimeoutMs } = core;
 
@@ -104,6 +106,7 @@ export function resolveCacheModuleOptions(options: CacheModuleOptions | undefine
       breaker: options.breaker,
       l1,
       logger: options.logger ?? new Logger('Cachet'),
+      telemetry: options.telemetry,
     },
     rateLimit: resolveRateLimit(options.rateLimit),
     writeBehind: resolveWriteBehind(options.writeBehind),

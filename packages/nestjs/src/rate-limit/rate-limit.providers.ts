@@ -10,6 +10,7 @@ import {
   type RateLimitStore,
   type RedisConnection,
   type Store,
+  type TelemetryOptions,
 } from '@cachet/core';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import {
@@ -36,7 +37,14 @@ export interface RateLimitProviderDeps {
   /** Bounds waiting for a (re)connecting Redis, like the cache's command timeout. Default 250 ms. */
   commandTimeoutMs?: number;
   logger?: CacheLogger;
+  /** OpenTelemetry of every check (the module's `telemetry` option) ... */
+  telemetry?: TelemetryOptions;
+  /** ... or the token of it when it is only known at runtime (`forRootAsync`). */
+  telemetryToken?: InjectionToken;
 }
+
+/** Stands for a token the caller did not give: injected as `undefined`. */
+const NOT_GIVEN = Symbol('NOT_GIVEN');
 
 /**
  * The providers the cache module registers for rate limiting: the limiter
@@ -62,9 +70,19 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
         source: Store | RedisConnection | null,
         resolved: ResolvedRateLimitModuleOptions,
         namespace?: string,
+        telemetry?: TelemetryOptions,
       ) =>
-        createLimiter(source, deps.store !== undefined, resolved, { ...deps, namespace: namespace ?? deps.namespace }),
-      inject: [backing, RATE_LIMIT_OPTIONS, ...(deps.namespaceToken ? [deps.namespaceToken] : [])],
+        createLimiter(source, deps.store !== undefined, resolved, {
+          ...deps,
+          namespace: namespace ?? deps.namespace,
+          telemetry: telemetry ?? deps.telemetry,
+        }),
+      inject: [
+        backing,
+        RATE_LIMIT_OPTIONS,
+        { token: deps.namespaceToken ?? NOT_GIVEN, optional: true },
+        { token: deps.telemetryToken ?? NOT_GIVEN, optional: true },
+      ],
     },
     RateLimitEnforcer,
     RateLimitGuard,
@@ -114,5 +132,6 @@ function createLimiter(
     isReady,
     ready,
     readyTimeoutMs: commandTimeoutMs,
+    telemetry: deps.telemetry,
   });
 }
