@@ -126,7 +126,7 @@ export class NamespacedCache implements Cache {
       'getOrSet',
       this.namespace,
       key,
-      (trace) => this.readThrough.fetch({ ...plan, trace }),
+      (trace) => this.readThrough.fetch(trace ? { ...plan, trace } : plan),
       (result) => result.outcome,
     );
   }

@@ -94,8 +94,10 @@ describe('OpenTelemetry: cache reads, loads and lease waits (Redis)', () => {
     expect(valueAt(loadDurations, { 'cachet.namespace': subject.namespace, 'cachet.outcome': 'error' })).toMatchObject({
       count: 1,
     });
-    const requests = await otel.points('cachet.cache.requests');
-    expect(valueAt(requests, { 'cachet.namespace': subject.namespace, 'cachet.outcome': 'error' })).toBe(1);
+    const reads = await otel.points('cachet.cache.read.duration');
+    expect(valueAt(reads, { 'cachet.namespace': subject.namespace, 'cachet.outcome': 'error' })).toMatchObject({
+      count: 1,
+    });
   });
 
   it('the loader runs inside its load span: spans it starts nest under it', async () => {
@@ -124,12 +126,18 @@ describe('OpenTelemetry: cache reads, loads and lease waits (Redis)', () => {
       if (outcome !== 'l1-hit') await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(outcome).toBe('l1-hit');
-    const requests = await otel.points('cachet.cache.requests');
-    const at = (result: string) =>
-      valueAt(requests, { 'cachet.namespace': subject.namespace, 'cachet.operation': 'get', 'cachet.outcome': result });
-    expect(at('miss')).toBe(1);
-    expect(at('l1-hit')).toBe(1);
-    expect(at('hit')).toBeGreaterThanOrEqual(1);
+    const reads = await otel.points('cachet.cache.read.duration');
+    const count = (result: string) =>
+      (
+        valueAt(reads, {
+          'cachet.namespace': subject.namespace,
+          'cachet.operation': 'get',
+          'cachet.outcome': result,
+        }) as { count: number } | undefined
+      )?.count;
+    expect(count('miss')).toBe(1);
+    expect(count('l1-hit')).toBe(1);
+    expect(count('hit')).toBeGreaterThanOrEqual(1);
   });
 
   it('a caller waiting on another instance’s lease: a lease_wait span under its read, ended by the landing value', async () => {

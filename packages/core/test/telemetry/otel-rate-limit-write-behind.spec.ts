@@ -56,9 +56,15 @@ describe('OpenTelemetry: rate-limit checks (Redis)', () => {
     }
     expect(checks[2]!.attributes['cachet.rate_limit.retry_after_ms']).toBeGreaterThan(0);
 
-    const points = await otel.points('cachet.rate_limit.checks');
+    const points = await otel.points('cachet.rate_limit.check.duration');
     const count = (outcome: string, source: string) =>
-      valueAt(points, { 'cachet.namespace': namespace, 'cachet.outcome': outcome, 'cachet.rate_limit.source': source });
+      (
+        valueAt(points, {
+          'cachet.namespace': namespace,
+          'cachet.outcome': outcome,
+          'cachet.rate_limit.source': source,
+        }) as { count: number }
+      ).count;
     expect([count('allowed', 'store'), count('refused', 'store'), count('refused', 'short-circuit')]).toEqual([
       2, 1, 1,
     ]);
@@ -91,7 +97,11 @@ describe('OpenTelemetry: rate-limit checks (Redis)', () => {
     await expect(strict.consume('user:7', rule)).rejects.toMatchObject({ code: 'E_RATE_LIMIT_UNAVAILABLE' });
     const [failed] = otel.named('cachet.rate_limit.check');
     expect(failed!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(valueAt(await otel.points('cachet.rate_limit.checks'), { 'cachet.outcome': 'error' })).toBe(1);
+    expect(valueAt(await otel.points('cachet.rate_limit.check.duration'), { 'cachet.outcome': 'error' })).toMatchObject(
+      {
+        count: 1,
+      },
+    );
   });
 });
 

@@ -58,3 +58,21 @@ describe('telemetry options', () => {
     }
   });
 });
+
+describe('telemetry on before the SDK is registered', () => {
+  it('records nothing (and costs nothing) until a tracer provider is registered, then follows it', async () => {
+    const otel = otelHarness();
+    const cache = createCache({ store: 'memory', logger: recordingLogger(), telemetry: { openTelemetry: true } });
+    try {
+      await cache.getOrSet('before', async () => 1);
+      expect(otel.spans()).toEqual([]);
+      trace.setGlobalTracerProvider(otel.tracerProvider);
+      await cache.getOrSet('after', async () => 2);
+      expect(otel.spans().map((span) => span.name)).toEqual(['cachet.cache.load', 'cachet.cache.read']);
+    } finally {
+      await cache.close();
+      trace.disable();
+      await otel.shutdown();
+    }
+  });
+});

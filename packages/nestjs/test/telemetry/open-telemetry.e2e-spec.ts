@@ -111,7 +111,11 @@ describe('CacheModule passes `telemetry` to the cache, the rate limiter and writ
     const { resourceMetrics } = await reader.collect();
     const names = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics.map((m) => m.descriptor.name));
     expect(names).toEqual(
-      expect.arrayContaining(['cachet.cache.requests', 'cachet.rate_limit.checks', 'cachet.write_behind.flushed']),
+      expect.arrayContaining([
+        'cachet.cache.read.duration',
+        'cachet.rate_limit.check.duration',
+        'cachet.write_behind.flushed',
+      ]),
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { Attributes, BatchObservableCallback, Counter, Histogram, Observable } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Histogram, Observable } from '@opentelemetry/api';
 import type { CacheCounters } from '../cache-stats.js';
 import type { CacheStats } from '../cache-stats.types.js';
 import { ReadTrace, type ReadOutcomeName, type ReadTelemetry } from './read-trace.js';
@@ -33,7 +33,6 @@ const STATS_COUNTERS: Array<[Exclude<keyof CacheStats, 'namespace' | 'breaker' |
  * only while telemetry is on.
  */
 export class CacheTelemetry implements ReadTelemetry {
-  readonly requests: Counter;
   readonly readDuration: Histogram;
   readonly loadDuration: Histogram;
   readonly leaseWaitDuration: Histogram;
@@ -45,12 +44,9 @@ export class CacheTelemetry implements ReadTelemetry {
     breaker: () => CacheStats['breaker'],
   ) {
     const { meter } = otel;
-    this.requests = meter.createCounter('cachet.cache.requests', {
-      description: 'Cache reads by operation and outcome (hit, l1-hit, miss, stale, error)',
-      unit: '{request}',
-    });
+    // One histogram per step, as OpenTelemetry's semantic conventions do: its count is the number of reads.
     this.readDuration = meter.createHistogram('cachet.cache.read.duration', {
-      description: 'Duration of cache reads, loads and lease waits included',
+      description: 'Cache reads by operation and outcome (hit, l1-hit, miss, stale, error): duration, loads included',
       unit: 's',
     });
     this.loadDuration = meter.createHistogram('cachet.cache.load.duration', {
@@ -77,7 +73,18 @@ export class CacheTelemetry implements ReadTelemetry {
    * Runs one read in its span. `outcomeOf` names what the result was (the
    * trace says when the L1 tier answered); a throw is the outcome `error`.
    */
-  async read<T>(
+  read<T>(
+    operation: ReadOperation,
+    namespace: string,
+    key: string,
+    run: (trace?: ReadTrace) => Promise<T>,
+    outcomeOf: (result: T) => Exclude<ReadOutcomeName, 'l1-hit'>,
+  ): Promise<T> {
+    if (!this.otel.active()) return run();
+    return this.traced(operation, namespace, key, run, outcomeOf);
+  }
+
+  private async traced<T>(
     operation: ReadOperation,
     namespace: string,
     key: string,
@@ -101,7 +108,6 @@ export class CacheTelemetry implements ReadTelemetry {
       );
     } finally {
       const attributes = { 'cachet.namespace': namespace, 'cachet.operation': operation, 'cachet.outcome': outcome };
-      this.requests.add(1, attributes);
       this.readDuration.record(secondsSince(started), attributes);
     }
   }

@@ -8,6 +8,12 @@ export interface OpenTelemetry {
   readonly tracer: Tracer;
   readonly meter: Meter;
   readonly recordKeys: boolean;
+  /**
+   * False while nothing could record: no tracer provider registered (yet) and
+   * a no-op meter. Calls then skip telemetry entirely, so turning it on before
+   * the SDK is there costs nothing.
+   */
+  readonly active: () => boolean;
 }
 
 /**
@@ -18,9 +24,15 @@ export interface OpenTelemetry {
 export function openTelemetry(options: ResolvedTelemetryOptions): OpenTelemetry {
   // Resolving the options checked that the API is installed; Node's module cache makes this a lookup.
   const api = loadOpenTelemetryApi()!;
-  const tracer = (options.tracerProvider ?? api.trace).getTracer(INSTRUMENTATION_SCOPE) as Tracer;
+  const tracerProvider = options.tracerProvider ?? api.trace.getTracerProvider();
+  const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE) as Tracer;
   const meter = (options.meterProvider ?? api.metrics).getMeter(INSTRUMENTATION_SCOPE) as Meter;
-  return { api, tracer, meter, recordKeys: options.recordKeys };
+  const meterRecords = !(meter instanceof api.createNoopMeter().constructor);
+  // The global provider is a proxy: spans record once an SDK gives it a delegate other than the no-op one.
+  const proxy = tracerProvider instanceof api.ProxyTracerProvider ? tracerProvider : undefined;
+  const noop = new api.ProxyTracerProvider().getDelegate();
+  const active = meterRecords || !proxy ? () => true : () => proxy.getDelegate() !== noop;
+  return { api, tracer, meter, recordKeys: options.recordKeys, active };
 }
 
 /**
