@@ -138,7 +138,7 @@ export interface ResolvedWriteBehindOptions {
   /** Longest `close()` spends draining. */
   drainTimeoutMs: number;
   commandTimeoutMs: number;
-  telemetry: ResolvedTelemetryOptions;
+  telemetry: ResolvedTelemetryOptions | undefined;
 }
 
 /**

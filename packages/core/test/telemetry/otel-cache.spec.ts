@@ -1,6 +1,7 @@
+import { uniqueNamespace } from '@cachet/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { createCache, type Cache } from '@cachet/core';
-import { openStore, uniqueNamespace, type StoreFixture } from '../support/stores.js';
+import { openStore, type StoreFixture } from '../support/stores.js';
 import { recordingLogger } from '../support/caches.js';
 import { otelHarness, parentOf, valueAt, type OtelHarness } from './otel-harness.js';
 

@@ -1,6 +1,7 @@
+import { uniqueNamespace } from '@cachet/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createRateLimiter, createWriteBehind, type WriteBehind } from '@cachet/core';
-import { openStore, uniqueNamespace, type StoreFixture } from '../support/stores.js';
+import { createRateLimiter, createWriteBehind, type WriteBehindEngine } from '@cachet/core';
+import { openStore, type StoreFixture } from '../support/stores.js';
 import { recordingLogger } from '../support/caches.js';
 import { otelHarness, parentOf, valueAt, type OtelHarness } from './otel-harness.js';
 
@@ -106,12 +107,12 @@ describe('OpenTelemetry: rate-limit checks (Redis)', () => {
 });
 
 describe('OpenTelemetry: write-behind flushes (Redis)', () => {
-  const engines: WriteBehind[] = [];
+  const engines: WriteBehindEngine[] = [];
   afterEach(async () => {
     for (const engine of engines.splice(0)) await engine.close({ timeoutMs: 2_000 });
   });
 
-  function engine(namespace = uniqueNamespace('otel-wb')): WriteBehind {
+  function engine(namespace = uniqueNamespace('otel-wb')): WriteBehindEngine {
     const created = createWriteBehind({
       store: { queues: fixture.store.queues },
       namespace,

@@ -1,5 +1,6 @@
 import { metrics, trace } from '@opentelemetry/api';
-import { CacheConfigError, createCache, createRateLimiter, resolveTelemetryOptions } from '@cachet/core';
+import { CacheConfigError, createCache, createRateLimiter } from '@cachet/core';
+import { resolveTelemetryOptions } from '@cachet/core/store';
 import { recordingLogger } from '../support/caches.js';
 import { otelHarness, valueAt } from './otel-harness.js';
 

@@ -26,9 +26,6 @@ export interface RateLimitProviderDeps {
   limiterToken?: InjectionToken;
 }
 
-/** Stands for a token the caller did not give: injected as `undefined`. */
-const NOT_GIVEN = Symbol('NOT_GIVEN');
-
 /**
  * The providers the cache module registers for rate limiting: the limiter
  * (under RATE_LIMITER), the resolved options, the guard, the service-method

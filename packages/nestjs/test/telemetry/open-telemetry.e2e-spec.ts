@@ -5,12 +5,12 @@ import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Controller, Get, Injectable, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { testRedisUrl } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import request from 'supertest';
 import { Cacheable, CacheModule, CacheService, WriteBehind, type CacheModuleOptions } from '../../src/index.js';
 import { RateLimit } from '../../src/rate-limit/rate-limit.decorator.js';
 import { RateLimitGuard } from '../../src/rate-limit/rate-limit.guard.js';
-import { initOrClose, uniqueNamespace } from '../support/test-app.js';
+import { initOrClose } from '../support/test-app.js';
 
 class OnDemandReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
