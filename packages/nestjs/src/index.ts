@@ -70,6 +70,10 @@ export { RateLimitEnforcer, type RateLimitVerdict } from './rate-limit/rate-limi
 export { RateLimitExceededException, type RateLimitExceededBody } from './rate-limit/rate-limit-exceeded.exception.js';
 export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
 export {
+  RateLimitExceededGraphqlError,
+  type RateLimitExceededExtensions,
+} from './graphql/rate-limit-exceeded.graphql-error.js';
+export {
   rateLimitProviders,
   type RateLimitProviderDeps,
   type RateLimiterSettings,
