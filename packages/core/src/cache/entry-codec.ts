@@ -55,30 +55,63 @@ export function encodeEntryBody(body: EntryBody): Buffer {
   return Buffer.concat([Buffer.from(head), body.payload]);
 }
 
-/** Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). */
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const FORMAT_BYTES = Buffer.from(`${ENTRY_FORMAT} `);
+
+/**
+ * Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). Runs on
+ * every hit: the header is read field by field from the bytes, without building a string of it first.
+ */
 export function decodeEntry(raw: Buffer): DecodedEntry | undefined {
-  let lineEnd = raw.indexOf(10);
-  if (lineEnd < 0) return undefined;
-  const fields = raw.toString('utf8', 0, lineEnd).split(' ');
-  if (fields.length !== 8 || fields[0] !== ENTRY_FORMAT) return undefined;
-  const [, hard, logical, created, delta, flags, generation, count] = fields;
+  const headerEnd = raw.indexOf(NEWLINE);
+  if (headerEnd <= FORMAT_BYTES.length) return undefined;
+  for (let i = 0; i < FORMAT_BYTES.length; i++) if (raw[i] !== FORMAT_BYTES[i]) return undefined;
+  // hard logical created delta flags generation count: seven fields, one space apart, up to the newline.
+  let at = FORMAT_BYTES.length;
+  let end = fieldEnd(raw, at, headerEnd);
+  const hardExpireAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const logicalExpireAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const createdAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const deltaMs = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const flags = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const generation = end > at ? raw.toString('utf8', at, end) : '';
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const count = digits(raw, at, end);
+  if (end !== headerEnd || !generation) return undefined;
+  if (Number.isNaN(hardExpireAt + logicalExpireAt + createdAt + deltaMs + flags + count)) return undefined;
   const tags: Array<[string, string]> = [];
-  let offset = lineEnd + 1;
-  for (let i = 0; i < Number(count); i++) {
-    const nameEnd = raw.indexOf(10, offset);
-    lineEnd = nameEnd < 0 ? -1 : raw.indexOf(10, nameEnd + 1);
+  let offset = headerEnd + 1;
+  for (let i = 0; i < count; i++) {
+    const nameEnd = raw.indexOf(NEWLINE, offset);
+    const lineEnd = nameEnd < 0 ? -1 : raw.indexOf(NEWLINE, nameEnd + 1);
     if (lineEnd < 0) return undefined;
     tags.push([raw.toString('utf8', offset, nameEnd), raw.toString('utf8', nameEnd + 1, lineEnd)]);
     offset = lineEnd + 1;
   }
-  return {
-    hardExpireAt: Number(hard),
-    logicalExpireAt: Number(logical),
-    createdAt: Number(created),
-    deltaMs: Number(delta),
-    flags: Number(flags),
-    generation: generation!,
-    tags,
-    payload: raw.subarray(offset),
-  };
+  return { hardExpireAt, logicalExpireAt, createdAt, deltaMs, flags, generation, tags, payload: raw.subarray(offset) };
+}
+
+/** Where the header field starting at `start` ends (a space, or the header's end); -1 past the header. */
+function fieldEnd(raw: Buffer, start: number, headerEnd: number): number {
+  if (start > headerEnd) return -1;
+  const space = raw.indexOf(SPACE, start);
+  return space < 0 || space > headerEnd ? headerEnd : space;
+}
+
+/** The decimal number written in `raw[start, end)`; NaN when that is empty or not all digits. */
+function digits(raw: Buffer, start: number, end: number): number {
+  if (end <= start) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = raw[i]! - 0x30;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
