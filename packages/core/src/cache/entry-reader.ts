@@ -16,9 +16,10 @@ export interface ReadOutcome {
 export interface ReadRequest {
   /**
    * Try a plain read first (MGET, no script): enough for an entry that neither
-   * slides nor has a stale window, where "present" means "fresh". Anything else
-   * — a miss, a sliding entry, an entry with a stale window — falls back to the
-   * full read, which also takes the lease.
+   * slides nor has a stale window, where "present" means "fresh", and for a
+   * miss when no lease is wanted. Anything else — a miss that takes the lease,
+   * a sliding entry, an entry with a stale window — falls back to the full
+   * read, which also takes the lease.
    */
   peekFirst?: boolean;
   lease?: { token: string; ttlMs: number; whenStale: boolean };
@@ -42,11 +43,13 @@ export async function readEntry(
   const tagKeys = engine.tagKeys(keySpace, tags);
   if (request.peekFirst) {
     const peeked = await engine.store.entries.peek(keys, tagKeys);
+    // Nothing to slide and no lease wanted: the script would read what the plain read did, so a miss is final.
+    if (!peeked.raw && !request.lease) return missOf(peeked, keys);
     const entry = peeked.raw ? decodeEntry(peeked.raw) : undefined;
     if (entry && !(entry.flags & EntryFlags.sliding) && entry.logicalExpireAt === entry.hardExpireAt) {
       // present, not sliding, no stale window: fresh by construction (Redis expires it exactly at its logical end)
       const outcome = await validate(engine, keySpace, key, tags, peeked, keys, entry, true);
-      if (outcome.state !== 'miss') return outcome;
+      if (outcome.state !== 'miss' || !request.lease) return outcome;
     }
   }
   const read = await engine.store.entries.read({ keys, tagKeys, lease: request.lease });
