@@ -47,10 +47,6 @@ export function encodeEntryBody(body: EntryBody): Buffer {
   return Buffer.concat([Buffer.from(head), body.payload]);
 }
 
-const SPACE = 0x20;
-const NEWLINE = 0x0a;
-const FORMAT_BYTES = Buffer.from(`${ENTRY_FORMAT} `);
-
 /**
  * Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). Runs on
  * every hit: the header is read field by field from the bytes, without building a string of it first.
