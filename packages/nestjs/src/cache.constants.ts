@@ -26,4 +26,6 @@ export const CACHE_REDIS = Symbol('CACHE_REDIS');
  * The app-scoped runtime that decorated methods reach through DI. Its
  * description reads well in Nest's "can't resolve dependencies" message.
  */
-export const CACHE_RUNTIME = Symbol('CacheRuntime (import CacheModule.forRoot; keep isGlobal: true)');
+export const CACHE_RUNTIME = Symbol(
+  'CacheRuntime (with isGlobal: false, import CacheModule.forFeature() in this module)',
+);

@@ -12,6 +12,9 @@ export type {
   CacheOptionsFactory,
 } from './module/cache.module-definition.js';
 export { resolveCacheModuleOptions } from './module/resolve-cache-module-options.js';
+export type { CacheFeatureOptions } from './module/cache-feature.options.js';
+export { CacheModuleSetupError } from './module/cache-module-setup.error.js';
+export { getCacheToken } from './module/cache.token.js';
 export { InjectRedis } from './module/inject-redis.decorator.js';
 export {
   InjectCache,

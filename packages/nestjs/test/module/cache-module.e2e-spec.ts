@@ -122,7 +122,7 @@ describe('CacheModule', () => {
       FeatureModule,
     ]);
     await expectCaches(app);
-    expect(app.get(CacheService).namespace).toMatch(/^t-use-class-/);
+    expect(app.get(CacheService).namespace).toMatch(/^use-class/);
     await app.close();
   });
 

@@ -15,8 +15,8 @@ import {
   WriteBehindOrchestrator,
   type ResolvedCacheModuleOptions,
 } from '../../src/index.js';
-import { waitUntil } from '@cachet/testing';
-import { initOrClose, uniqueNamespace } from '../support/test-app.js';
+import { uniqueNamespace, waitUntil } from '@cachet/testing';
+import { initOrClose } from '../support/test-app.js';
 
 @Injectable()
 class EngineUser {
