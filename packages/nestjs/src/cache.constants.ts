@@ -29,3 +29,6 @@ export const CACHE_REDIS = Symbol('CACHE_REDIS');
 export const CACHE_RUNTIME = Symbol(
   'CacheRuntime (with isGlobal: false, import CacheModule.forFeature() in this module)',
 );
+
+/** The decorator kinds (`CacheMethodKind[]`) the scanner and runtime act on; the module hands them in. */
+export const CACHE_METHOD_KINDS = Symbol('CACHE_METHOD_KINDS');

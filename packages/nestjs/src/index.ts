@@ -59,6 +59,7 @@ export type {
   MethodInvocation,
 } from './binding/cache-method-kind.js';
 export type { MethodBinding } from './binding/method-binding.js';
+export type { ClassSite, MethodRole, MethodSite } from './binding/method-site.js';
 
 // HTTP
 export { CacheInterceptor } from './http/cache.interceptor.js';

@@ -8,6 +8,7 @@ import { KeySpace } from '../store/key-space.js';
 import type { Store } from '../store/store.js';
 import { CacheEvents } from '../telemetry/cache-events.js';
 import { CacheCounters } from '../telemetry/cache-stats.js';
+import { CacheTelemetry } from '../telemetry/open-telemetry/cache-telemetry.js';
 import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
@@ -44,6 +45,8 @@ export class CacheEngine {
   private tokenCount = 0;
   readonly l1: L1Tier | undefined;
   readonly invalidationBus: InvalidationBus | undefined;
+  /** OpenTelemetry spans and metrics; `undefined` while off, so the hot path checks one property. */
+  readonly telemetry: CacheTelemetry | undefined;
 
   constructor(
     readonly store: Store,
@@ -66,6 +69,7 @@ export class CacheEngine {
       },
       store.router,
     );
+    this.telemetry = CacheTelemetry.create(options.telemetry, this.counters, () => this.breakers.state);
     if (options.l1) {
       this.l1 = new L1Tier(options.l1);
       this.invalidationBus = new InvalidationBus(store.bus, this.l1, options.logger);
@@ -187,6 +191,7 @@ export class CacheEngine {
   }
 
   async close(): Promise<void> {
+    this.telemetry?.close();
     this.invalidationBus?.close();
     this.l1?.clear();
     if (this.ownsStore) await this.store.close();

@@ -22,7 +22,8 @@ describe('commands per operation, counted at the connection', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    cache = createCache({ redis: server.url, namespace: 'counts', logger: recordingLogger() });
+    // A starved machine must not turn a hit into a fail-open miss: counts are about the happy path.
+    cache = createCache({ redis: server.url, namespace: 'counts', commandTimeout: '10s', logger: recordingLogger() });
     // Every script runs once before counting: the first EVALSHA of a script on a fresh server is answered
     // NOSCRIPT and sent again as EVAL, which is not what a warm cache pays.
     await cache.set('warm', 1, { tags: ['warm'] });
@@ -93,6 +94,7 @@ describe('commands per master on a 3-master cluster', () => {
       // No background slot refresh: its CLUSTER SLOTS would land on a master at a time of its choosing.
       redis: { cluster: cluster.nodes.slice(0, 3), options: { slotsRefreshInterval: 0 } },
       namespace,
+      commandTimeout: '10s',
       logger: recordingLogger(),
     });
     try {

@@ -25,6 +25,8 @@ import { cacheCoreProviders } from './cache.providers.js';
 import { cacheFeatureModule } from './cache-feature.module.js';
 import type { CacheFeatureOptions } from './cache-feature.options.js';
 import { linkRootToFeatures } from './cache-root.link.js';
+import { cacheMethodKindsProvider } from './cache-method-kinds.js';
+import { RateLimitCoverage } from '../rate-limit/rate-limit-coverage.js';
 import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
 import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';
 import { writeBehindProviders } from '../write-behind/write-behind.providers.js';
@@ -40,8 +42,10 @@ import { writeBehindProviders } from '../write-behind/write-behind.providers.js'
   imports: [DiscoveryModule],
   providers: [
     ...cacheCoreProviders,
+    cacheMethodKindsProvider,
     CacheMetadataAccessor,
     CacheExplorer,
+    RateLimitCoverage,
     CacheService,
     CacheInterceptor,
     ...writeBehindProviders,

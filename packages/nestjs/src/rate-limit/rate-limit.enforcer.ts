@@ -24,8 +24,9 @@ export interface RateLimitVerdict {
 
 /**
  * Checks a call against its policies, all at once: admitted by every policy
- * or consuming none (one round trip on a single Redis). The guard and the
- * service-method binder both act through it.
+ * or consuming none (one round trip on a single Redis). The guard (routes)
+ * and the `@RateLimit` step on the trampoline (every other method) both act
+ * through it.
  */
 @Injectable()
 export class RateLimitEnforcer {

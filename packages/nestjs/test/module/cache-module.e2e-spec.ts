@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace, sleep } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import {
   Cacheable,
@@ -243,7 +243,7 @@ describe('CacheService', () => {
       cache.withLock('nightly', async ({ fencingToken }) => {
         tokens.push(fencingToken);
         events.push(`${label}:in`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
         events.push(`${label}:out`);
       });
     await Promise.all([critical('a'), critical('b')]);
