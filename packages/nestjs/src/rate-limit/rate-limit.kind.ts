@@ -44,7 +44,14 @@ export const rateLimitKind: CacheMethodKind<Options> = {
       }
       return;
     }
-    for (const { name, by } of policies) {
+    for (const { name, by, ignoreUserAgents } of policies) {
+      if (ignoreUserAgents !== undefined) {
+        throw new CacheBindingError(
+          site.displayName,
+          `@RateLimit("${name}") has ignoreUserAgents, but a method called by code has no request, so no User-Agent. ` +
+            'Put the policy on the route, or leave callers out with skipIf: (ctx) => ...',
+        );
+      }
       if (by === 'ip' || by === 'user') {
         throw new CacheBindingError(
           site.displayName,
