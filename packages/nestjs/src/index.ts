@@ -85,6 +85,10 @@ export {
 } from './rate-limit/rate-limit-exceeded.exception.js';
 export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
 export {
+  RateLimitExceededGraphqlError,
+  type RateLimitExceededExtensions,
+} from './graphql/rate-limit-exceeded.graphql-error.js';
+export {
   rateLimitProviders,
   type RateLimitProviderDeps,
   type RateLimiterSettings,

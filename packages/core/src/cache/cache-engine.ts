@@ -39,6 +39,7 @@ export class CacheEngine {
   readonly errorBackoffUntil = new Map<string, number>();
   private readonly wakeRegistries = new Map<string, WakeRegistry>();
   private readonly keySpaces = new Map<string, KeySpace>();
+  private readonly generationKeys = new WeakMap<KeySpace, readonly string[]>();
   private readonly warned = new Set<string>();
   /** Lease tokens: unique per engine (random prefix), cheap per call (a counter). */
   private readonly tokenPrefix = randomUUID();
@@ -90,6 +91,15 @@ export class CacheEngine {
     let keySpace = this.keySpaces.get(namespace);
     if (!keySpace) this.keySpaces.set(namespace, (keySpace = new KeySpace(namespace)));
     return keySpace;
+  }
+
+  /** The keys a read validates an entry against: the namespace generation, then each named tag's. */
+  tagKeys(keySpace: KeySpace, tags: readonly string[]): readonly string[] {
+    if (tags.length > 0) return [keySpace.generation, ...tags.map((tag) => keySpace.tag(tag))];
+    // Most reads name no tag: one array per namespace serves them all (stores never change it).
+    let generationOnly = this.generationKeys.get(keySpace);
+    if (!generationOnly) this.generationKeys.set(keySpace, (generationOnly = Object.freeze([keySpace.generation])));
+    return generationOnly;
   }
 
   wakeRegistry(keySpace: KeySpace): WakeRegistry {
@@ -171,15 +181,18 @@ export class CacheEngine {
    */
   async guard<T>(namespace: string, operation: () => Promise<T>, routeKey?: string): Promise<T> {
     try {
-      return await this.breakers.run(routeKey, async () => {
-        if (!this.store.isReady()) await this.store.ready(this.options.commandTimeoutMs);
-        return operation();
-      });
+      // A connected store (every hit, nearly always) runs the operation as it is, with no wrapper around it.
+      return await this.breakers.run(routeKey, this.store.isReady() ? operation : () => this.whenReady(operation));
     } catch (error) {
       this.counters.increment(namespace, 'errors', 1, { error });
       if (error instanceof BreakerOpenError) throw new StoreUnavailableError(error);
       throw error;
     }
+  }
+
+  private async whenReady<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.store.isReady()) await this.store.ready(this.options.commandTimeoutMs);
+    return operation();
   }
 
   /** Logs a warning once per distinct `topic` (bounded), so a hot path never floods the log. */

@@ -46,8 +46,20 @@ describe('commands per operation, counted at the connection', () => {
     expect(sent).toEqual(['mget']);
   });
 
-  it('get() of a miss: the MGET, then the read script', async () => {
-    expect(await names(async () => expect(await cache.get('absent')).toBeUndefined())).toEqual(['mget', 'evalsha']);
+  it('get() of a miss: one MGET (it takes no lease, so the read script has nothing to add)', async () => {
+    expect(await names(async () => expect(await cache.get('absent')).toBeUndefined())).toEqual(['mget']);
+  });
+
+  it('get() of an entry its tags invalidated: one MGET', async () => {
+    await cache.set('invalidated', 1, { tags: ['gone'] });
+    await cache.invalidateTags('gone');
+    const sent = await names(async () => expect(await cache.get('invalidated', { tags: ['gone'] })).toBeUndefined());
+    expect(sent).toEqual(['mget']);
+  });
+
+  it('getOrSet() miss: MGET, then scripts: read + lease, lease extension, tag state, fence claim, write', async () => {
+    const sent = await names(async () => expect(await cache.getOrSet('cold', async () => 'loaded')).toBe('loaded'));
+    expect(sent).toEqual(['mget', ...Array(5).fill('evalsha')]);
   });
 
   it('get() of a sliding entry: the MGET, then the read script that slides its TTL', async () => {

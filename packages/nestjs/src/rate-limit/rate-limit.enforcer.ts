@@ -1,6 +1,6 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { CacheKeyError, RateLimitUnavailableError, type RateLimitBatchResult, type RateLimiter } from '@cachet/core';
-import type { HttpRequestLike } from './client-address.js';
+import { clientIdentity } from './client-identity.js';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';
 import type { ResolvedRateLimitModuleOptions } from './rate-limit-module.options.js';
@@ -125,12 +125,6 @@ export class RateLimitEnforcer {
       return `k:${key}`;
     }
     if (context.getType() !== 'http') return '*';
-    const request = context.switchToHttp().getRequest<HttpRequestLike & { user?: Record<string, unknown> }>();
-    if (by === 'user') {
-      const user = request.user;
-      const id = user?.id ?? user?.sub ?? user?.userId;
-      if (id !== undefined && id !== null && id !== '') return `u:${String(id)}`;
-    }
-    return `ip:${this.options.clientAddress.resolve(request)}`;
+    return clientIdentity(by ?? 'ip', context.switchToHttp().getRequest(), this.options.clientAddress);
   }
 }
