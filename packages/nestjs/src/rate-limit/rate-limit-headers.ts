@@ -59,3 +59,17 @@ export function bindingOutcome(outcomes: readonly PolicyOutcome[]): PolicyOutcom
     return b.resetMs > a.resetMs ? outcome : binding;
   });
 }
+
+/** What the headers are written on: an Express response or a Fastify reply. */
+export interface HeaderSink {
+  header?(name: string, value: string): unknown;
+  setHeader?(name: string, value: string): unknown;
+}
+
+/** Writes headers on an Express response or a Fastify reply. */
+export function writeHeaders(response: HeaderSink, headers: ReadonlyArray<readonly [string, string]>): void {
+  for (const [name, value] of headers) {
+    if (typeof response.header === 'function') response.header(name, value);
+    else response.setHeader?.(name, value);
+  }
+}

@@ -1,12 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { effectivePolicies, type ScopedPolicy } from './rate-limit-metadata.accessor.js';
-import { rateLimitHeaders } from './rate-limit-headers.js';
+import { rateLimitHeaders, writeHeaders, type HeaderSink } from './rate-limit-headers.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
-
-interface HeaderSink {
-  header?(name: string, value: string): unknown;
-  setHeader?(name: string, value: string): unknown;
-}
 
 /**
  * Enforces `@RateLimit` on HTTP routes (Express and Fastify): sets the
@@ -30,12 +25,8 @@ export class RateLimitGuard implements CanActivate {
     if (!this.enforcer.claim(request)) return true;
 
     const verdict = await this.enforcer.check(policies, context);
-    const headers = rateLimitHeaders(verdict.outcomes, this.enforcer.options.headers);
-    const response = http.getResponse<HeaderSink>();
-    for (const [name, value] of headers) {
-      if (typeof response.header === 'function') response.header(name, value);
-      else response.setHeader?.(name, value);
-    }
+    const headers = verdict.refusal?.headers ?? rateLimitHeaders(verdict.outcomes, this.enforcer.options.headers);
+    writeHeaders(http.getResponse<HeaderSink>(), headers);
     if (verdict.refusal) throw verdict.refusal;
     return true;
   }

@@ -45,6 +45,14 @@ export const rateLimitKind: CacheMethodKind<Options> = {
       }
       return;
     }
+    for (const { name, ignoreUserAgents } of policies) {
+      if (ignoreUserAgents === undefined) continue;
+      throw new CacheBindingError(
+        site.displayName,
+        `@RateLimit("${name}") has ignoreUserAgents, which reads the User-Agent of an HTTP route's request; ` +
+          'this method is not a route. Put the policy on the route, or leave callers out with skipIf: (ctx) => ...',
+      );
+    }
     if (site.role === 'resolver') return assertResolverPolicies(policies, site);
     for (const { name, by } of policies) {
       if (by === 'ip' || by === 'user') {
