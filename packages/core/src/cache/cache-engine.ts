@@ -10,6 +10,7 @@ import { CacheEvents } from '../telemetry/cache-events.js';
 import { CacheCounters } from '../telemetry/cache-stats.js';
 import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
+import { VersionCache } from '../tiers/version-cache.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { EntryFlags } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
@@ -43,7 +44,9 @@ export class CacheEngine {
   private readonly tokenPrefix = randomUUID();
   private tokenCount = 0;
   readonly l1: L1Tier | undefined;
-  readonly invalidationBus: InvalidationBus | undefined;
+  /** Copies of tag and generation versions, when reads validate entries from them instead of Redis. */
+  readonly versions: VersionCache | undefined;
+  readonly invalidationBus: InvalidationBus;
 
   constructor(
     readonly store: Store,
@@ -66,10 +69,17 @@ export class CacheEngine {
       },
       store.router,
     );
-    if (options.l1) {
-      this.l1 = new L1Tier(options.l1);
-      this.invalidationBus = new InvalidationBus(store.bus, this.l1, options.logger);
-    }
+    if (options.l1) this.l1 = new L1Tier(options.l1);
+    // On Cluster the tags and the generation live on other masters than the entry: reading them on every hit
+    // would make their masters serve every hit of the namespace (decision 28).
+    const source = options.versions.source ?? (store.router ? 'bus' : 'redis');
+    if (source === 'bus') this.versions = new VersionCache(options.versions, (namespace) => this.keySpace(namespace));
+    // Created even with nothing to keep: tag invalidations and clears are published for instances that have.
+    this.invalidationBus = new InvalidationBus(
+      store.bus,
+      [this.l1, this.versions].filter((receiver) => receiver !== undefined),
+      options.logger,
+    );
     this.codec = new ValueCodec({
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
@@ -116,7 +126,7 @@ export class CacheEngine {
 
   /** Keeps a copy of a fresh L2 read in L1, once this instance listens to the namespace's invalidation bus. */
   l1Fill(namespace: string, outcome: ReadOutcome, wanted: boolean | undefined, generation: number): void {
-    if (!this.l1 || !this.invalidationBus || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
+    if (!this.l1 || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
     if (outcome.entry.flags & EntryFlags.sliding) return; // each hit must reach Redis to slide the TTL there
     // A read without the server's clock (a plain MGET: now is NaN) cannot bound the copy: never guess one.
     const remainingMs = outcome.entry.logicalExpireAt - outcome.read.now;
@@ -132,7 +142,7 @@ export class CacheEngine {
 
   /** Capture before reading Redis; hand to `l1Fill` (see L1Tier.generation). */
   l1Generation(namespace: string): number {
-    if (!this.l1 || !this.invalidationBus) return 0;
+    if (!this.l1) return 0;
     // A read that starts before this instance listens could miss the invalidation of what it reads:
     // it gets a generation no fill will accept, and starts the subscription for the reads after it.
     if (!this.invalidationBus.isListening(namespace)) {
@@ -142,13 +152,37 @@ export class CacheEngine {
     return this.l1.generation;
   }
 
-  /** After a Redis write succeeded: update this instance's L1 and tell the others. */
+  /**
+   * Capture before fetching versions from Redis; hand to `learnVersions`. -1 (nothing will be kept) while this
+   * instance does not listen to the namespace's bus, whose subscription it then starts.
+   */
+  versionCapture(namespace: string): number {
+    if (!this.versions) return -1;
+    if (!this.invalidationBus.isListening(namespace)) {
+      void this.invalidationBus.listen(namespace).catch(() => undefined);
+      return -1;
+    }
+    return this.versions.capture();
+  }
+
+  /** Keeps versions just read from Redis (`keys[i]` → `versions[i]`, null when absent), unless a drop raced them. */
+  learnVersions(namespace: string, keys: readonly string[], versions: ReadonlyArray<string | null>, captured: number) {
+    if (!this.versions) return;
+    keys.forEach((key, i) => {
+      const version = versions[i];
+      if (version !== null && version !== undefined) this.versions!.put(namespace, key, version, captured);
+    });
+  }
+
+  /**
+   * After a Redis write succeeded, before the call resolves: update this instance's copies and tell the
+   * others. Keys changed are news only for L1s; tag invalidations and clears are published whatever this
+   * instance keeps, for the instances that keep versions.
+   */
   changed(namespace: string, message: BusMessage): void {
-    if (!this.l1 || !this.invalidationBus) return;
-    if (message.op === 'clear') this.l1.dropNamespace(namespace);
-    else if (message.op === 'tags') this.l1.dropTags(namespace, message.tags);
-    else this.l1.drop(namespace, message.keys);
-    this.invalidationBus.publish(namespace, message);
+    this.l1?.apply(namespace, message);
+    this.versions?.apply(namespace, message);
+    if (this.l1 || message.op === 'tags' || message.op === 'clear') this.invalidationBus.publish(namespace, message);
   }
 
   /**
@@ -187,7 +221,7 @@ export class CacheEngine {
   }
 
   async close(): Promise<void> {
-    this.invalidationBus?.close();
+    this.invalidationBus.close();
     this.l1?.clear();
     if (this.ownsStore) await this.store.close();
   }

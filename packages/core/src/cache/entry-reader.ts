@@ -3,6 +3,7 @@ import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import { decodeEntry, EntryFlags, type DecodedEntry } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
+import { versionKeysToRead, versionsCurrent } from './version-check.js';
 
 export interface ReadRequest {
   /**
@@ -18,9 +19,11 @@ export interface ReadRequest {
 /**
  * Reads one entry and decides whether it may be served: the namespace
  * generation and every tag version recorded at load time must still be
- * current. On standalone that is one round trip when the caller passes the
- * entry's tags (decorators always do); an entry with tags the caller did not
- * name costs one more read of their versions.
+ * current (`version-check.ts`). Reading them from Redis, that is one round
+ * trip on standalone when the caller passes the entry's tags (decorators
+ * always do); an entry with tags the caller did not name costs one more read
+ * of their versions. From the bus's copies, a read is one command on the
+ * entry's node.
  */
 export async function readEntry(
   engine: CacheEngine,
@@ -30,7 +33,7 @@ export async function readEntry(
   request: ReadRequest = {},
 ): Promise<ReadOutcome> {
   const keys = keySpace.entry(key);
-  const tagKeys = [keySpace.generation, ...tags.map((tag) => keySpace.tag(tag))];
+  const tagKeys = versionKeysToRead(engine, keySpace, tags);
   if (request.peekFirst) {
     const peeked = await engine.store.entries.peek(keys, tagKeys);
     const entry = peeked.raw ? decodeEntry(peeked.raw) : undefined;
@@ -64,7 +67,7 @@ async function validate(
   entry: DecodedEntry,
 ): Promise<ReadOutcome> {
   const miss: ReadOutcome = { state: 'miss', value: undefined, read, keys };
-  if (!(await tagsCurrent(engine, keySpace, entry, tags, read))) return miss;
+  if (!(await versionsCurrent(engine, keySpace, entry, tags, read))) return miss;
   let value: unknown;
   try {
     value = engine.codec.decode(entry.payload, entry.flags);
@@ -77,22 +80,4 @@ async function validate(
   }
   const fresh = entry.flags & EntryFlags.sliding || read.now < entry.logicalExpireAt;
   return { state: fresh ? 'fresh' : 'stale', value, entry, read, keys };
-}
-
-async function tagsCurrent(
-  engine: CacheEngine,
-  keySpace: KeySpace,
-  entry: DecodedEntry,
-  requested: readonly string[],
-  read: EntryReadResult,
-): Promise<boolean> {
-  if (read.tagVersions[0] !== entry.generation) return false;
-  const known = new Map<string, string | null>();
-  requested.forEach((tag, i) => known.set(tag, read.tagVersions[i + 1] ?? null));
-  const unknown = entry.tags.filter(([tag]) => !known.has(tag)).map(([tag]) => tag);
-  if (unknown.length > 0) {
-    const versions = await engine.store.entries.readTags(unknown.map((tag) => keySpace.tag(tag)));
-    unknown.forEach((tag, i) => known.set(tag, versions[i] ?? null));
-  }
-  return entry.tags.every(([tag, version]) => known.get(tag) === version);
 }

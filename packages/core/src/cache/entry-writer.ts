@@ -44,9 +44,12 @@ export class EntryWriter {
   }
 
   /** Versions of the namespace generation and of `tags` (created when missing), generation first. */
-  tagVersions(tags: readonly string[]): Promise<string[]> {
+  async tagVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
-    return this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
+    const captured = this.engine.versionCapture(this.namespace);
+    const versions = await this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
+    this.engine.learnVersions(this.namespace, keys, versions, captured);
+    return versions;
   }
 
   /** Tag state must outlive every entry that recorded it: at least maxTtl, plus a lease of slack. */
