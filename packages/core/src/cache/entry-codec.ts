@@ -14,6 +14,8 @@
  * versions are those read when the load began; the entry is valid only while
  * they are still current. A reader that meets another leading token treats
  * the entry as a miss, which is how the format can evolve (see docs/operations.md).
+ * A `set` leaves the versions to its write script, which ensures them and
+ * writes that part of the body itself (`entry-write-versioned.script.ts`).
  */
 export const ENTRY_FORMAT = 'c1';
 
@@ -48,9 +50,14 @@ export interface DecodedEntry extends EntryBody {
   createdAt: number;
 }
 
+/** The body's fields before its versions: `<deltaMs> <flags> `. */
+export function encodeEntryHead(deltaMs: number, flags: number): string {
+  return `${Math.max(0, Math.round(deltaMs))} ${flags} `;
+}
+
 /** Builds the body the write script stamps with server times. */
 export function encodeEntryBody(body: EntryBody): Buffer {
-  let head = `${Math.max(0, Math.round(body.deltaMs))} ${body.flags} ${body.generation} ${body.tags.length}\n`;
+  let head = `${encodeEntryHead(body.deltaMs, body.flags)}${body.generation} ${body.tags.length}\n`;
   for (const [tag, version] of body.tags) head += `${tag}\n${version}\n`;
   return Buffer.concat([Buffer.from(head), body.payload]);
 }

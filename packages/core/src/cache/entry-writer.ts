@@ -1,7 +1,7 @@
 import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { GetOrSetOptions } from './cache.types.js';
-import { encodeEntryBody, EntryFlags } from './entry-codec.js';
+import { encodeEntryBody, encodeEntryHead, EntryFlags } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
 import { entryLifetimes } from './ttl-policy.js';
 
@@ -57,13 +57,39 @@ export class EntryWriter {
     return this.engine.options.maxTtlMs + this.engine.options.lockTtlMs;
   }
 
-  /** Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. */
+  /**
+   * Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. The
+   * store ensures the tag versions in the same script (one command on a single server, however many tags).
+   */
   async write<T>(key: string, value: T, options: GetOrSetOptions<T>): Promise<boolean> {
     const tags = options.tags ?? [];
-    const body = this.body(key, value, options, tags, await this.tagVersions(tags), 0);
-    if (!body) return false;
+    const encoded = this.engine.codec.encode(key, value);
+    const flags = encoded.flags | (options.sliding ? EntryFlags.sliding : 0);
+    // The size limit is checked on the body as it will be stored, the versions' few bytes apart.
+    const sized = encodeEntryBody({
+      deltaMs: 0,
+      flags,
+      generation: '',
+      tags: tags.map((tag) => [tag, '']),
+      payload: encoded.payload,
+    });
+    if (!this.withinSize(key, sized)) return false;
+    const versionKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
     const keys = this.keySpace.entry(key);
-    return this.send(keys, value, options, body, 'write', '', '');
+    const captured = this.engine.versionCapture(this.namespace);
+    const versions = await this.engine.store.entries.writeVersioned({
+      keys,
+      head: encodeEntryHead(0, flags),
+      payload: encoded.payload,
+      versionKeys,
+      tags,
+      versionTtlMs: this.tagTtlMs(),
+      ...entryLifetimes(value, options, this.engine.options),
+      fenceTtlMs: this.engine.options.fenceTtlMs,
+      wake: this.wake(keys),
+    });
+    this.engine.learnVersions(this.namespace, versionKeys, versions, captured);
+    return true;
   }
 
   /**
@@ -131,6 +157,10 @@ export class EntryWriter {
       tags: tags.map((tag, i) => [tag, versions[i + 1]!] as const),
       payload: encoded.payload,
     });
+    return this.withinSize(key, body) ? body : undefined;
+  }
+
+  private withinSize(key: string, body: Buffer): boolean {
     if (body.length > this.engine.options.maxValueSize) {
       this.engine.counters.increment(this.keySpace.namespace, 'skippedWrites');
       this.engine.warnOnce(
@@ -138,9 +168,9 @@ export class EntryWriter {
         `cache "${this.keySpace.namespace}": value for "${key}" is ${body.length} bytes, over maxValueSize ` +
           `(${this.engine.options.maxValueSize}); it was not cached (raise maxValueSize or cache less).`,
       );
-      return undefined;
+      return false;
     }
-    return body;
+    return true;
   }
 
   private send<T>(

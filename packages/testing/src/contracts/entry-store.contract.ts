@@ -48,6 +48,34 @@ export function entryStoreContract(getStore: () => Store, test?: ContractTestApi
     assertBetween(await store.entries.pttl(k.entry), 19_000, 20_000, 'PTTL of the entry');
   });
 
+  it('writes with the versions it ensured, and moves the fence like an authoritative write', async () => {
+    const store = getStore();
+    const space = keySpace();
+    const k = space.entry('versioned');
+    const versionKeys = [space.generation, space.tag('a'), space.tag('b')];
+    const [, existingA] = await store.entries.ensureTags([space.generation, space.tag('a')], 60_000);
+    const before = await store.entries.read({ keys: k, tagKeys: [] });
+    const versions = await store.entries.writeVersioned({
+      keys: k,
+      head: '0 0 ',
+      payload: Buffer.from('payload'),
+      versionKeys,
+      tags: ['a', 'b'],
+      versionTtlMs: 60_000,
+      ...baseWrite,
+    });
+    assert.equal(versions.length, 3);
+    assert.equal(versions[1], existingA, 'an existing version is kept');
+    assert.deepEqual(await store.entries.readTags(versionKeys), versions, 'a missing one is created');
+    assertBetween(await store.entries.pttl(space.tag('b')), 59_000, 60_000, 'PTTL of the created tag');
+    const hit = await store.entries.read({ keys: k, tagKeys: [] });
+    assert.ok(
+      hit.raw!.toString().endsWith(`0 0 ${versions[0]} 2\na\n${versions[1]}\nb\n${versions[2]}\npayload`),
+      `the body records the versions: ${hit.raw!.toString()}`,
+    );
+    assert.notEqual(hit.fence, before.fence);
+  });
+
   it('drops a load whose fence moved (write or delete since it began)', async () => {
     const store = getStore();
     const k = keySpace().entry('fenced');

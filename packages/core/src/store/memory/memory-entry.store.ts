@@ -4,6 +4,7 @@ import type {
   EntryStore,
   EntryWriteRequest,
   LeaseState,
+  VersionedWriteRequest,
   WakeSignal,
 } from '../entry.store.js';
 import type { EntryKeys } from '../key-space.js';
@@ -78,6 +79,22 @@ export class MemoryEntryStore implements EntryStore {
     if (request.leaseToken && this.kv.getString(keys.lease) === request.leaseToken) this.kv.delete(keys.lease);
     this.bus.emit(request.wake.channel, request.wake.message);
     return written;
+  }
+
+  async writeVersioned(request: VersionedWriteRequest): Promise<string[]> {
+    const { keys, tags } = request;
+    const versions = await this.ensureTags(request.versionKeys, request.versionTtlMs);
+    let versionSection = `${versions[0]} ${tags.length}\n`;
+    tags.forEach((tag, i) => (versionSection += `${tag}\n${versions[i + 1]}\n`));
+    await this.write({
+      ...request,
+      keys,
+      body: Buffer.concat([Buffer.from(request.head + versionSection), request.payload]),
+      mode: 'write',
+      expectedFence: '',
+      leaseToken: '',
+    });
+    return versions;
   }
 
   async claimFence(fenceKey: string, holdMs: number): Promise<string> {
