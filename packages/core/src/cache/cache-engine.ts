@@ -165,13 +165,38 @@ export class CacheEngine {
     return this.versions.capture();
   }
 
-  /** Keeps versions just read from Redis (`keys[i]` → `versions[i]`, null when absent), unless a drop raced them. */
-  learnVersions(namespace: string, keys: readonly string[], versions: ReadonlyArray<string | null>, captured: number) {
+  /**
+   * Keeps versions just read from Redis (`keys[i]` → `versions[i]`, null when absent), unless a drop raced them;
+   * `ensuredAt`: when the call that also extended their keys' life was sent.
+   */
+  learnVersions(
+    namespace: string,
+    keys: readonly string[],
+    versions: ReadonlyArray<string | null>,
+    captured: number,
+    ensuredAt = 0,
+  ): void {
     if (!this.versions) return;
     keys.forEach((key, i) => {
       const version = versions[i];
-      if (version !== null && version !== undefined) this.versions!.put(namespace, key, version, captured);
+      if (version !== null && version !== undefined) this.versions!.put(namespace, key, version, captured, ensuredAt);
     });
+  }
+
+  /**
+   * The copies of every key's version, when Redis extended each key's life within half a lock TTL: a key so
+   * extended lives maxTtl + lock.ttl from then, past any entry written now (were one to lapse first anyway, its
+   * dependents would only miss). Undefined when one is missing.
+   */
+  ensuredVersions(namespace: string, keys: readonly string[]): string[] | undefined {
+    if (!this.versions) return undefined;
+    const versions: string[] = [];
+    for (const key of keys) {
+      const version = this.versions.getEnsured(namespace, key, this.options.lockTtlMs / 2);
+      if (version === undefined) return undefined;
+      versions.push(version);
+    }
+    return versions;
   }
 
   /**

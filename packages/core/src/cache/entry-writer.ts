@@ -32,10 +32,21 @@ export class EntryWriter {
     holdMs: number,
   ): Promise<{ versions: string[]; fence: string }> {
     const [versions, fence] = await Promise.all([
-      this.tagVersions(tags),
+      this.recordableVersions(tags),
       this.engine.store.entries.claimFence(keys.fence, holdMs),
     ]);
     return { versions, fence };
+  }
+
+  /**
+   * The versions a load records: the bus's copies when Redis extended their keys' life recently (see
+   * `CacheEngine.ensuredVersions`), else `tagVersions`. A copy older than Redis's version only makes the entry
+   * invalid sooner: the value was loaded after the version it records.
+   */
+  recordableVersions(tags: readonly string[]): Promise<string[]> {
+    const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
+    const copied = this.engine.ensuredVersions(this.namespace, keys);
+    return copied ? Promise.resolve(copied) : this.tagVersions(tags);
   }
 
   /** Keeps a load's fence claim alive; false once the fence moved (the load can no longer be written). */
@@ -47,8 +58,9 @@ export class EntryWriter {
   async tagVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
     const captured = this.engine.versionCapture(this.namespace);
+    const sentAt = Date.now();
     const versions = await this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
-    this.engine.learnVersions(this.namespace, keys, versions, captured);
+    this.engine.learnVersions(this.namespace, keys, versions, captured, sentAt);
     return versions;
   }
 
@@ -59,7 +71,8 @@ export class EntryWriter {
 
   /**
    * Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. The
-   * store ensures the tag versions in the same script (one command on a single server, however many tags).
+   * store ensures the tag versions in the same script (one command on a single server, however many tags),
+   * unless the bus's copies of them are recent enough to record as they are (`recordableVersions`).
    */
   async write<T>(key: string, value: T, options: GetOrSetOptions<T>): Promise<boolean> {
     const tags = options.tags ?? [];
@@ -76,19 +89,22 @@ export class EntryWriter {
     if (!this.withinSize(key, sized)) return false;
     const versionKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
     const keys = this.keySpace.entry(key);
+    const copied = this.engine.ensuredVersions(this.namespace, versionKeys);
     const captured = this.engine.versionCapture(this.namespace);
+    const sentAt = Date.now();
     const versions = await this.engine.store.entries.writeVersioned({
       keys,
       head: encodeEntryHead(0, flags),
       payload: encoded.payload,
       versionKeys,
+      versions: copied,
       tags,
       versionTtlMs: this.tagTtlMs(),
       ...entryLifetimes(value, options, this.engine.options),
       fenceTtlMs: this.engine.options.fenceTtlMs,
       wake: this.wake(keys),
     });
-    this.engine.learnVersions(this.namespace, versionKeys, versions, captured);
+    if (!copied) this.engine.learnVersions(this.namespace, versionKeys, versions, captured, sentAt);
     return true;
   }
 

@@ -49,6 +49,8 @@ export interface VersionedWriteRequest {
   versionKeys: readonly string[];
   /** The tags' names, in the order of their keys. */
   tags: readonly string[];
+  /** Versions already ensured, one per version key: recorded as given, without a call to their keys. */
+  versions?: readonly string[];
   versionTtlMs: number;
   logicalTtlMs: number;
   physicalTtlMs: number;

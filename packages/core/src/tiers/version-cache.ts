@@ -13,6 +13,8 @@ interface VersionCopy {
   expiresAt: number;
   /** The drop count when this key was last dropped: a fetch that began before it cannot fill it. */
   droppedAt: number;
+  /** Local clock, ms: when Redis last confirmed this version and extended its key's life (0: never seen so). */
+  ensuredAt: number;
 }
 
 /**
@@ -62,18 +64,39 @@ export class VersionCache implements BusReceiver {
     return copy.expiresAt > Date.now() ? copy.version : undefined;
   }
 
-  /** Keeps a version fetched from Redis, unless its key was dropped since `captured` (or `captured` is -1). */
-  put(namespace: string, key: string, version: string, captured: number): void {
+  /**
+   * The live copy of a version key, if Redis extended its key's life in the last `withinMs` (a write may record
+   * it without asking Redis again: the key outlives the entry by construction, see EntryWriter).
+   */
+  getEnsured(namespace: string, key: string, withinMs: number): string | undefined {
+    const copy = this.copies.get(versionId(namespace, key));
+    if (!copy || copy.version === undefined) return undefined;
+    const now = Date.now();
+    return copy.expiresAt > now && copy.ensuredAt >= now - withinMs ? copy.version : undefined;
+  }
+
+  /**
+   * Keeps a version read from Redis, unless its key was dropped since `captured` (or `captured` is -1).
+   * `ensuredAt`: when the call that read it, and extended its key's life, was sent.
+   */
+  put(namespace: string, key: string, version: string, captured: number, ensuredAt = 0): void {
     if (captured < 0 || captured < this.floor) return;
     const id = versionId(namespace, key);
     const previous = this.copies.get(id);
     if (previous && previous.droppedAt > captured) return;
-    this.copies.set(id, { version, expiresAt: Date.now() + this.options.ttlMs, droppedAt: previous?.droppedAt ?? 0 });
+    const now = Date.now();
+    this.copies.set(id, {
+      version,
+      expiresAt: now + this.options.ttlMs,
+      droppedAt: previous?.droppedAt ?? 0,
+      ensuredAt: previous?.version === version ? Math.max(ensuredAt, previous.ensuredAt) : ensuredAt,
+    });
   }
 
   drop(namespace: string, keys: readonly string[]): void {
     const droppedAt = ++this.drops;
-    for (const key of keys) this.copies.set(versionId(namespace, key), { version: undefined, expiresAt: 0, droppedAt });
+    const tombstone = { version: undefined, expiresAt: 0, droppedAt, ensuredAt: 0 };
+    for (const key of keys) this.copies.set(versionId(namespace, key), tombstone);
   }
 
   apply(namespace: string, message: BusMessage): void {

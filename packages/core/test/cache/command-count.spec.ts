@@ -131,6 +131,29 @@ describe('commands per master on a 3-master cluster', () => {
     expect(names).toEqual(new Set(['get']));
   }, 60_000);
 
+  it('set() with 2 tags: one command, on the entry’s master, once the versions are copied', async () => {
+    const namespace = 'spread-set';
+    const cache = createCache({
+      redis: { cluster: cluster.nodes.slice(0, 3), options: { slotsRefreshInterval: 0 } },
+      namespace,
+      logger: recordingLogger(),
+    });
+    try {
+      const tags = ['a', 'b'];
+      const setOnce = () => monitorCommands(cluster, () => cache.set('k', 1, { tags }));
+      let counted = await setOnce(); // ensures the versions on their masters, and copies them once the bus listens
+      for (let i = 0; i < 50 && counted.names.length > 1; i++) counted = await setOnce();
+      expect(counted.names).toEqual(['evalsha']);
+      const entryMaster = cluster.nodes[masterOf(new KeySpace(namespace).entry('k').entry)]!;
+      expect(counted.perNode[`${entryMaster.host}:${entryMaster.port}`]).toBe(1);
+      expect(await cache.get('k', { tags })).toBe(1);
+      await cache.invalidateTags('b');
+      expect(await cache.get('k', { tags })).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  }, 60_000);
+
   it('with versions read from Redis (strict), every hit also reads the generation and its tags', async () => {
     const namespace = 'spread-strict';
     const { perMaster, names } = await spreadHits(namespace, { source: 'redis' });

@@ -74,6 +74,21 @@ export function entryStoreContract(getStore: () => Store, test?: ContractTestApi
       `the body records the versions: ${hit.raw!.toString()}`,
     );
     assert.notEqual(hit.fence, before.fence);
+    const given = await store.entries.writeVersioned({
+      keys: k,
+      head: '0 0 ',
+      payload: Buffer.from('given'),
+      versionKeys: [space.generation, space.tag('c')],
+      versions: ['g-given', 'c-given'],
+      tags: ['c'],
+      versionTtlMs: 60_000,
+      ...baseWrite,
+    });
+    assert.deepEqual(given, ['g-given', 'c-given']);
+    assert.ok(
+      (await store.entries.read({ keys: k, tagKeys: [] })).raw!.toString().endsWith('0 0 g-given 1\nc\nc-given\ngiven'),
+    );
+    assert.deepEqual(await store.entries.readTags([space.tag('c')]), [null], 'given versions are not ensured');
   });
 
   it('drops a load whose fence moved (write or delete since it began)', async () => {

@@ -105,15 +105,15 @@ export class RedisEntryStore implements EntryStore {
       tagCount: tags.length,
     };
     const entryKeys = { entry: keys.entry, fence: keys.fence };
-    if (!this.connection.isCluster) {
+    if (!request.versions && !this.connection.isCluster) {
       return this.connection.run(
         entryWriteVersionedScript,
         { ...entryKeys, versions: versionKeys },
         { ...args, names: tags },
       );
     }
-    // The versions live in other slots: ensured on their nodes first, then written with the entry.
-    const versions = await this.ensureTags(versionKeys, request.versionTtlMs);
+    // Given, or (on Cluster, where they live in other slots) ensured on their nodes first, then written.
+    const versions = request.versions ?? (await this.ensureTags(versionKeys, request.versionTtlMs));
     return this.connection.run(entryWriteVersionedSlotScript, entryKeys, { ...args, names: [...tags, ...versions] });
   }
 

@@ -83,7 +83,9 @@ export class MemoryEntryStore implements EntryStore {
 
   async writeVersioned(request: VersionedWriteRequest): Promise<string[]> {
     const { keys, tags } = request;
-    const versions = await this.ensureTags(request.versionKeys, request.versionTtlMs);
+    const versions = request.versions
+      ? [...request.versions]
+      : await this.ensureTags(request.versionKeys, request.versionTtlMs);
     let versionSection = `${versions[0]} ${tags.length}\n`;
     tags.forEach((tag, i) => (versionSection += `${tag}\n${versions[i + 1]}\n`));
     await this.write({
