@@ -18,6 +18,9 @@ import { defineScript } from '../redis/redis-script.js';
  * Returns the versions recorded, generation first.
  */
 const LUA = `${LUA_NOW_MS}${LUA_NEXT_VERSION}${LUA_ENSURE_VERSION}
+-- The fence first: with Redis out of memory, a script's first write is refused, and once a script has written
+-- (extending a version's life is a write) later ones are not. So a full Redis refuses the whole set.
+redis.call('SET', KEYS[2], next_version(KEYS[2]), 'PX', ARGV[6])
 local count = tonumber(ARGV[10])
 local versions = {}
 if #KEYS > 2 then
@@ -28,7 +31,6 @@ end
 local body = { ARGV[1], versions[1], ' ', count, '\\n' }
 for i = 1, count do body[#body + 1] = ARGV[10 + i] .. '\\n' .. versions[i + 1] .. '\\n' end
 body[#body + 1] = ARGV[2]
-redis.call('SET', KEYS[2], next_version(KEYS[2]), 'PX', ARGV[6])
 local hard = tonumber(ARGV[5])
 local physical = math.min(tonumber(ARGV[4]), hard)
 local header = 'c1 ' .. (now + hard) .. ' ' .. (now + tonumber(ARGV[3])) .. ' ' .. now .. ' '
