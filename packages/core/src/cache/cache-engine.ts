@@ -11,6 +11,7 @@ import { CacheCounters } from '../telemetry/cache-stats.js';
 import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
 import { VersionCache } from '../tiers/version-cache.js';
+import { BusVersions } from './bus-versions.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { EntryFlags } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
@@ -45,7 +46,7 @@ export class CacheEngine {
   private tokenCount = 0;
   readonly l1: L1Tier | undefined;
   /** Copies of tag and generation versions, when reads validate entries from them instead of Redis. */
-  readonly versions: VersionCache | undefined;
+  readonly versions: BusVersions | undefined;
   readonly invalidationBus: InvalidationBus;
 
   constructor(
@@ -73,13 +74,15 @@ export class CacheEngine {
     // On Cluster the tags and the generation live on other masters than the entry: reading them on every hit
     // would make their masters serve every hit of the namespace (decision 28).
     const source = options.versions.source ?? (store.router ? 'bus' : 'redis');
-    if (source === 'bus') this.versions = new VersionCache(options.versions, (namespace) => this.keySpace(namespace));
+    const copies =
+      source === 'bus' ? new VersionCache(options.versions, (namespace) => this.keySpace(namespace)) : undefined;
     // Created even with nothing to keep: tag invalidations and clears are published for instances that have.
     this.invalidationBus = new InvalidationBus(
       store.bus,
-      [this.l1, this.versions].filter((receiver) => receiver !== undefined),
+      [this.l1, copies].filter((receiver) => receiver !== undefined),
       options.logger,
     );
+    if (copies) this.versions = new BusVersions(copies, this.invalidationBus, options.lockTtlMs);
     this.codec = new ValueCodec({
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
@@ -153,60 +156,13 @@ export class CacheEngine {
   }
 
   /**
-   * Capture before fetching versions from Redis; hand to `learnVersions`. -1 (nothing will be kept) while this
-   * instance does not listen to the namespace's bus, whose subscription it then starts.
-   */
-  versionCapture(namespace: string): number {
-    if (!this.versions) return -1;
-    if (!this.invalidationBus.isListening(namespace)) {
-      void this.invalidationBus.listen(namespace).catch(() => undefined);
-      return -1;
-    }
-    return this.versions.capture();
-  }
-
-  /**
-   * Keeps versions just read from Redis (`keys[i]` → `versions[i]`, null when absent), unless a drop raced them;
-   * `ensuredAt`: when the call that also extended their keys' life was sent.
-   */
-  learnVersions(
-    namespace: string,
-    keys: readonly string[],
-    versions: ReadonlyArray<string | null>,
-    captured: number,
-    ensuredAt = 0,
-  ): void {
-    if (!this.versions) return;
-    keys.forEach((key, i) => {
-      const version = versions[i];
-      if (version !== null && version !== undefined) this.versions!.put(namespace, key, version, captured, ensuredAt);
-    });
-  }
-
-  /**
-   * The copies of every key's version, when Redis extended each key's life within half a lock TTL: a key so
-   * extended lives maxTtl + lock.ttl from then, past any entry written now (were one to lapse first anyway, its
-   * dependents would only miss). Undefined when one is missing.
-   */
-  ensuredVersions(namespace: string, keys: readonly string[]): string[] | undefined {
-    if (!this.versions) return undefined;
-    const versions: string[] = [];
-    for (const key of keys) {
-      const version = this.versions.getEnsured(namespace, key, this.options.lockTtlMs / 2);
-      if (version === undefined) return undefined;
-      versions.push(version);
-    }
-    return versions;
-  }
-
-  /**
    * After a Redis write succeeded, before the call resolves: update this instance's copies and tell the
    * others. Keys changed are news only for L1s; tag invalidations and clears are published whatever this
    * instance keeps, for the instances that keep versions.
    */
   changed(namespace: string, message: BusMessage): void {
     this.l1?.apply(namespace, message);
-    this.versions?.apply(namespace, message);
+    this.versions?.copies.apply(namespace, message);
     if (this.l1 || message.op === 'tags' || message.op === 'clear') this.invalidationBus.publish(namespace, message);
   }
 

@@ -40,12 +40,12 @@ export class EntryWriter {
 
   /**
    * The versions a load records: the bus's copies when Redis extended their keys' life recently (see
-   * `CacheEngine.ensuredVersions`), else `tagVersions`. A copy older than Redis's version only makes the entry
+   * `BusVersions.ensured`), else `tagVersions`. A copy older than Redis's version only makes the entry
    * invalid sooner: the value was loaded after the version it records.
    */
   recordableVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
-    const copied = this.engine.ensuredVersions(this.namespace, keys);
+    const copied = this.engine.versions?.ensured(this.namespace, keys);
     return copied ? Promise.resolve(copied) : this.tagVersions(tags);
   }
 
@@ -57,10 +57,10 @@ export class EntryWriter {
   /** Versions of the namespace generation and of `tags` (created when missing), generation first. */
   async tagVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
-    const captured = this.engine.versionCapture(this.namespace);
+    const captured = this.engine.versions?.capture(this.namespace) ?? -1;
     const sentAt = Date.now();
     const versions = await this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
-    this.engine.learnVersions(this.namespace, keys, versions, captured, sentAt);
+    this.engine.versions?.learn(this.namespace, keys, versions, captured, sentAt);
     return versions;
   }
 
@@ -89,8 +89,8 @@ export class EntryWriter {
     if (!this.withinSize(key, sized)) return false;
     const versionKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
     const keys = this.keySpace.entry(key);
-    const copied = this.engine.ensuredVersions(this.namespace, versionKeys);
-    const captured = this.engine.versionCapture(this.namespace);
+    const copied = this.engine.versions?.ensured(this.namespace, versionKeys);
+    const captured = this.engine.versions?.capture(this.namespace) ?? -1;
     const sentAt = Date.now();
     const versions = await this.engine.store.entries.writeVersioned({
       keys,
@@ -104,7 +104,7 @@ export class EntryWriter {
       fenceTtlMs: this.engine.options.fenceTtlMs,
       wake: this.wake(keys),
     });
-    if (!copied) this.engine.learnVersions(this.namespace, versionKeys, versions, captured, sentAt);
+    if (!copied) this.engine.versions?.learn(this.namespace, versionKeys, versions, captured, sentAt);
     return true;
   }
 

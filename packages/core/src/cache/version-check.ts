@@ -40,7 +40,8 @@ export async function versionsCurrent(
 
 async function currentFromCopies(engine: CacheEngine, keySpace: KeySpace, entry: DecodedEntry): Promise<boolean> {
   const namespace = keySpace.namespace;
-  const copies = engine.versions!;
+  const versions = engine.versions!;
+  const copies = versions.copies;
   const generation = copies.get(namespace, keySpace.generation);
   if (generation !== undefined && generation !== entry.generation) return false;
   const missing: Array<{ key: string; recorded: string }> = [];
@@ -53,8 +54,8 @@ async function currentFromCopies(engine: CacheEngine, keySpace: KeySpace, entry:
   }
   if (missing.length === 0) return true;
   const keys = missing.map(({ key }) => key);
-  const captured = engine.versionCapture(namespace);
+  const captured = versions.capture(namespace);
   const fetched = await engine.store.entries.readTags(keys);
-  engine.learnVersions(namespace, keys, fetched, captured);
+  versions.learn(namespace, keys, fetched, captured);
   return missing.every(({ recorded }, i) => fetched[i] === recorded);
 }
