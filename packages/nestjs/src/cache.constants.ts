@@ -27,3 +27,6 @@ export const CACHE_REDIS = Symbol('CACHE_REDIS');
  * description reads well in Nest's "can't resolve dependencies" message.
  */
 export const CACHE_RUNTIME = Symbol('CacheRuntime (import CacheModule.forRoot; keep isGlobal: true)');
+
+/** The decorator kinds (`CacheMethodKind[]`) the scanner and runtime act on; the module hands them in. */
+export const CACHE_METHOD_KINDS = Symbol('CACHE_METHOD_KINDS');

@@ -56,6 +56,7 @@ export type {
   MethodInvocation,
 } from './binding/cache-method-kind.js';
 export type { MethodBinding } from './binding/method-binding.js';
+export type { ClassSite, MethodRole, MethodSite } from './binding/method-site.js';
 
 // HTTP
 export { CacheInterceptor } from './http/cache.interceptor.js';
@@ -68,6 +69,10 @@ export { RateLimitGuard, GlobalRateLimitGuard } from './rate-limit/rate-limit.gu
 export { RateLimitEnforcer, type RateLimitVerdict } from './rate-limit/rate-limit.enforcer.js';
 export { RateLimitExceededException, type RateLimitExceededBody } from './rate-limit/rate-limit-exceeded.exception.js';
 export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
+export {
+  RateLimitExceededGraphqlError,
+  type RateLimitExceededExtensions,
+} from './graphql/rate-limit-exceeded.graphql-error.js';
 export {
   rateLimitProviders,
   type RateLimitProviderDeps,

@@ -1,3 +1,5 @@
+import { sleep } from './sleep.js';
+
 /**
  * Polls `check` until it holds, for conditions a test cannot be told about (a failover, a replica in sync).
  * Rejects with `what` once `timeoutMs` has passed, so a test that waits for something that never happens
@@ -11,6 +13,6 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }

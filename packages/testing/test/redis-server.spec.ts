@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisServerNotFoundError, startRedis } from '@cachet/testing';
+import { RedisServerNotFoundError, startRedis, sleep } from '@cachet/testing';
 
 describe('startRedis', () => {
   it('starts a server on a free port other than 6379 and stops it by pid', async () => {
@@ -60,7 +60,7 @@ describe('no orphans', () => {
     child.kill('SIGKILL');
     let alive = true;
     for (let i = 0; i < 100 && alive; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       try {
         process.kill(pid, 0);
       } catch {

@@ -11,6 +11,10 @@ import {
   DEFAULT_COMMAND_TIMEOUT,
 } from '../shared/option-checks.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+} from '../telemetry/open-telemetry/telemetry-options.js';
 import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
 import type { Serializer } from './serializer.js';
@@ -38,6 +42,8 @@ export interface ResolvedCacheOptions {
   /** `source` undefined: chosen by topology (the bus on Cluster). */
   versions: { source: 'redis' | 'bus' | undefined } & VersionCacheOptions;
   logger: CacheLogger;
+  /** `undefined` while OpenTelemetry is off. */
+  telemetry: ResolvedTelemetryOptions | undefined;
 }
 
 /** Every default of a cache, written once: `createCache` and the Nest module both read it. */
@@ -112,6 +118,7 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     l1: resolveL1(options.l1),
     versions: resolveVersions(options.versions),
     logger: options.logger ?? consoleLogger,
+    telemetry: resolveTelemetryOptions(options.telemetry),
   };
 }
 

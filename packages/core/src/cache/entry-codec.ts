@@ -1,3 +1,5 @@
+import { EntryFlags, entryHeaderRest, parseEntryHeader } from '../store/entries/entry-header.js';
+
 /**
  * Wire format of a cache entry, version 1 (`c1`). One Redis string, so a hit
  * is one GET-sized read:
@@ -8,27 +10,17 @@
  * <payload bytes>                  (serialized value, deflated when flags & COMPRESSED)
  * ```
  *
- * The first three times are stamped by the write script from the clock of the
- * Redis server holding the entry (ms), never by an app instance. `deltaMs` is
- * how long the value took to compute (XFetch). `generation` and the tag
- * versions are those read when the load began; the entry is valid only while
- * they are still current. A reader that meets another leading token treats
- * the entry as a miss, which is how the format can evolve (see docs/operations.md).
- * A `set` leaves the versions to its write script, which ensures them and
- * writes that part of the body itself (`entry-write-versioned.script.ts`).
+ * The header line is the store's: store/entries/entry-header.ts reads and
+ * writes it, and the write stamps its first three times from the server's
+ * clock. `deltaMs` is how long the value took to compute (XFetch).
+ * `generation` and the tag versions are those read when the load began; the
+ * entry is valid only while they are still current. A reader that meets
+ * another leading token treats the entry as a miss, which is how the format
+ * can evolve (see docs/operations.md). A `set` leaves the versions to its
+ * write script, which ensures them and writes that part itself
+ * (`entry-write-versioned.script.ts`): it encodes only the head and payload.
  */
-export const ENTRY_FORMAT = 'c1';
-
-export const EntryFlags = {
-  compressed: 1,
-  /** The value is `null` (payload empty). */
-  null: 2,
-  /** The value is `undefined` (payload empty). */
-  undefined: 4,
-  sliding: 8,
-  json: 16,
-  custom: 32,
-} as const;
+export { ENTRY_FORMAT, EntryFlags, entryHeaderHead as encodeEntryHead } from '../store/entries/entry-header.js';
 
 /**
  * The format of a `Buffer` value stored as its own bytes, whatever the serializer: both format bits set, a
@@ -50,42 +42,29 @@ export interface DecodedEntry extends EntryBody {
   createdAt: number;
 }
 
-/** The body's fields before its versions: `<deltaMs> <flags> `. */
-export function encodeEntryHead(deltaMs: number, flags: number): string {
-  return `${Math.max(0, Math.round(deltaMs))} ${flags} `;
-}
-
 /** Builds the body the write script stamps with server times. */
 export function encodeEntryBody(body: EntryBody): Buffer {
-  let head = `${encodeEntryHead(body.deltaMs, body.flags)}${body.generation} ${body.tags.length}\n`;
+  let head = entryHeaderRest(body.deltaMs, body.flags, body.generation, body.tags.length);
   for (const [tag, version] of body.tags) head += `${tag}\n${version}\n`;
   return Buffer.concat([Buffer.from(head), body.payload]);
 }
 
-/** Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). */
+/**
+ * Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). Runs on
+ * every hit: the header is read field by field from the bytes, without building a string of it first.
+ */
 export function decodeEntry(raw: Buffer): DecodedEntry | undefined {
-  let lineEnd = raw.indexOf(10);
-  if (lineEnd < 0) return undefined;
-  const fields = raw.toString('utf8', 0, lineEnd).split(' ');
-  if (fields.length !== 8 || fields[0] !== ENTRY_FORMAT) return undefined;
-  const [, hard, logical, created, delta, flags, generation, count] = fields;
+  const header = parseEntryHeader(raw);
+  if (!header) return undefined;
   const tags: Array<[string, string]> = [];
-  let offset = lineEnd + 1;
-  for (let i = 0; i < Number(count); i++) {
+  let offset = header.end;
+  for (let i = 0; i < header.tagCount; i++) {
     const nameEnd = raw.indexOf(10, offset);
-    lineEnd = nameEnd < 0 ? -1 : raw.indexOf(10, nameEnd + 1);
+    const lineEnd = nameEnd < 0 ? -1 : raw.indexOf(10, nameEnd + 1);
     if (lineEnd < 0) return undefined;
     tags.push([raw.toString('utf8', offset, nameEnd), raw.toString('utf8', nameEnd + 1, lineEnd)]);
     offset = lineEnd + 1;
   }
-  return {
-    hardExpireAt: Number(hard),
-    logicalExpireAt: Number(logical),
-    createdAt: Number(created),
-    deltaMs: Number(delta),
-    flags: Number(flags),
-    generation: generation!,
-    tags,
-    payload: raw.subarray(offset),
-  };
+  const { hardExpireAt, logicalExpireAt, createdAt, deltaMs, flags, generation } = header;
+  return { hardExpireAt, logicalExpireAt, createdAt, deltaMs, flags, generation, tags, payload: raw.subarray(offset) };
 }

@@ -8,9 +8,10 @@ import { versionKeysToRead, versionsCurrent } from './version-check.js';
 export interface ReadRequest {
   /**
    * Try a plain read first (MGET, no script): enough for an entry that neither
-   * slides nor has a stale window, where "present" means "fresh". Anything else
-   * — a miss, a sliding entry, an entry with a stale window — falls back to the
-   * full read, which also takes the lease.
+   * slides nor has a stale window, where "present" means "fresh", and for a
+   * miss when no lease is wanted. Anything else — a miss that takes the lease,
+   * a sliding entry, an entry with a stale window — falls back to the full
+   * read, which also takes the lease.
    */
   peekFirst?: boolean;
   lease?: { token: string; ttlMs: number; whenStale: boolean };
@@ -36,25 +37,30 @@ export async function readEntry(
   const tagKeys = versionKeysToRead(engine, keySpace, tags);
   if (request.peekFirst) {
     const peeked = await engine.store.entries.peek(keys, tagKeys);
+    // Nothing to slide and no lease wanted: the script would read what the plain read did, so a miss is final.
+    if (!peeked.raw && !request.lease) return missOf(peeked, keys);
     const entry = peeked.raw ? decodeEntry(peeked.raw) : undefined;
     if (entry && !(entry.flags & EntryFlags.sliding) && entry.logicalExpireAt === entry.hardExpireAt) {
-      const outcome = await validate(engine, keySpace, key, tags, peeked, keys, entry);
       // present, not sliding, no stale window: fresh by construction (Redis expires it exactly at its logical end)
-      if (outcome.state !== 'miss') return { ...outcome, state: 'fresh' };
+      const outcome = await validate(engine, keySpace, key, tags, peeked, keys, entry, true);
+      if (outcome.state !== 'miss' || !request.lease) return outcome;
     }
   }
   const read = await engine.store.entries.read({ keys, tagKeys, lease: request.lease });
-  const miss: ReadOutcome = { state: 'miss', value: undefined, read, keys };
-  if (!read.raw) return miss;
+  if (!read.raw) return missOf(read, keys);
   const entry = decodeEntry(read.raw);
   if (!entry) {
     engine.warnOnce(
       `format:${keySpace.namespace}`,
       `cache "${keySpace.namespace}": entries in an unknown format are treated as misses`,
     );
-    return miss;
+    return missOf(read, keys);
   }
-  return validate(engine, keySpace, key, tags, read, keys, entry);
+  return validate(engine, keySpace, key, tags, read, keys, entry, false);
+}
+
+function missOf(read: EntryReadResult, keys: EntryKeys): ReadOutcome {
+  return { state: 'miss', value: undefined, read, keys };
 }
 
 async function validate(
@@ -65,9 +71,11 @@ async function validate(
   read: EntryReadResult,
   keys: EntryKeys,
   entry: DecodedEntry,
+  freshIfCurrent: boolean,
 ): Promise<ReadOutcome> {
-  const miss: ReadOutcome = { state: 'miss', value: undefined, read, keys };
-  if (!(await versionsCurrent(engine, keySpace, entry, tags, read))) return miss;
+  let current = versionsCurrent(engine, keySpace, entry, tags, read);
+  if (typeof current !== 'boolean') current = await current;
+  if (!current) return missOf(read, keys);
   let value: unknown;
   try {
     value = engine.codec.decode(entry.payload, entry.flags);
@@ -76,8 +84,8 @@ async function validate(
       `decode:${key}`,
       `cache "${keySpace.namespace}": cannot read entry "${key}" (${(error as Error).message}); treated as a miss`,
     );
-    return miss;
+    return missOf(read, keys);
   }
-  const fresh = entry.flags & EntryFlags.sliding || read.now < entry.logicalExpireAt;
+  const fresh = freshIfCurrent || entry.flags & EntryFlags.sliding || read.now < entry.logicalExpireAt;
   return { state: fresh ? 'fresh' : 'stale', value, entry, read, keys };
 }

@@ -53,7 +53,7 @@ export class LockManager {
 
   /** Channel on which releases of this namespace's locks are announced (the message is the lock name). */
   get channel(): string {
-    return `${this.keySpace.namespace}:lk`;
+    return this.keySpace.lockChannel;
   }
 
   keys(name: string): LockKeys {

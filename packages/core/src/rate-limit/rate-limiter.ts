@@ -10,6 +10,8 @@ import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory/memory-rate-limit.store.js';
 import type { RateLimitConsumeRequest, RateLimitStore } from '../store/rate-limit.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
+import { RateLimitTelemetry } from '../telemetry/open-telemetry/rate-limit-telemetry.js';
+import { resolveTelemetryOptions, type TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import { assertCost, resolveRateLimitRule } from './rate-limit-rule.js';
 import type {
   RateLimitBatchResult,
@@ -36,6 +38,8 @@ export interface RateLimiterConfig {
   isReady?: () => boolean;
   ready?: (timeoutMs: number) => Promise<void>;
   readyTimeoutMs: number;
+  /** OpenTelemetry spans and metrics of every check (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 export interface ConsumeOptions {
@@ -70,6 +74,7 @@ export class RateLimiter {
   private readonly insurance = new MemoryRateLimitStore();
   private readonly breakers: NodeBreakers;
   private readonly counters: RateLimiterStats = { storeChecks: 0, shortCircuited: 0, insured: 0, storeErrors: 0 };
+  private readonly telemetry: RateLimitTelemetry | undefined;
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
@@ -83,6 +88,7 @@ export class RateLimiter {
       },
       config.router,
     );
+    this.telemetry = RateLimitTelemetry.create(resolveTelemetryOptions(config.telemetry));
   }
 
   get failOpen(): boolean {
@@ -110,7 +116,13 @@ export class RateLimiter {
    * admitting more than a policy allows). A subject known in this process to
    * be over its limit refuses the whole request without a round trip.
    */
-  async consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
+  consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
+    const telemetry = this.telemetry;
+    if (!telemetry) return this.check(checks);
+    return telemetry.check(this.config.namespace, Array.isArray(checks) ? checks : [], () => this.check(checks));
+  }
+
+  private async check(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
     if (!Array.isArray(checks) || checks.length === 0) {
       throw new CacheConfigError('consumeAll', checks, 'a non-empty array of { subject, rule, cost? }');
     }

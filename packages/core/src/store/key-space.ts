@@ -1,6 +1,7 @@
 import { CacheConfigError } from '../shared/errors.js';
 import { isValidName, NAME_RULE } from '../shared/namespace.js';
 import type { LockKeys } from './lock.store.js';
+import type { QueueKeys } from './queue.store.js';
 import type { RateLimitAlgorithm, RateLimitKeys } from './rate-limit.store.js';
 
 const RATE_LIMIT_KEY_SUFFIX: Record<RateLimitAlgorithm, string> = {
@@ -24,12 +25,13 @@ const TAG_LENGTH = 8;
  *
  * | key                                 | what                                    | slot            |
  * |-------------------------------------|-----------------------------------------|-----------------|
- * | `<ns>:e:{<h(key)>}:<key>`           | cache entry (envelope, see entry-codec) | `h(key)`        |
+ * | `<ns>:e:{<h(key)>}:<key>`           | cache entry (header: entries/entry-header) | `h(key)`        |
  * | `<ns>:f:{<h(key)>}:<key>`           | write fence of the entry (no stale set) | `h(key)`        |
  * | `<ns>:l:{<h(key)>}:<key>`           | load lease of the entry (stampede)      | `h(key)`        |
  * | `<ns>:t:{<h(tag)>}:<tag>`           | tag version                             | `h(tag)`        |
  * | `<ns>:n`                            | namespace generation (O(1) clear)       | its own         |
  * | `<ns>:w`                            | pub/sub channel: entry landed (wake)    | —               |
+ * | `<ns>:b`                            | pub/sub channel: L1 invalidations       | —               |
  * | `<ns>:rl:{<h(slot)>}:<subject>:<a>` | rate-limit state (`a`: fw, sw, sl, tb)  | `h(slot)`, `slot` defaults to the subject |
  * | `<ns>:rl:{<h(slot)>}:<subject>:b`   | rate-limit block (`blockDuration`)      | `h(slot)`       |
  * | `<ns>:lk:{<h(name)>}:<name>`        | `withLock` holder token (TTL = lock ttl) | `h(name)`      |
@@ -70,6 +72,11 @@ export class KeySpace {
     return `${this.namespace}:w`;
   }
 
+  /** Where writers tell every instance's L1 which keys, tags or namespace changed. */
+  get invalidationChannel(): string {
+    return invalidationChannel(this.namespace);
+  }
+
   /** SCAN pattern matching entries whose user key matches `pattern` (glob). */
   entryPattern(pattern: string): string {
     return `${this.namespace}:e:{${'?'.repeat(TAG_LENGTH)}}:${pattern}`;
@@ -98,13 +105,31 @@ export class KeySpace {
     return { lock: `${this.namespace}:lk:${rest}`, fence: `${this.namespace}:lf:${rest}` };
   }
 
-  /**
-   * Prefix of the keys of `name` in `room` (write-behind queues): callers
-   * append suffixes, none of which ends with another.
-   */
-  scoped(room: string, name: string): string {
-    return `${this.namespace}:${room}:{${slotTag(name)}}:${name}`;
+  /** Channel on which releases of this namespace's locks are announced (the message is the lock name). */
+  get lockChannel(): string {
+    return `${this.namespace}:lk`;
   }
+
+  /** The keys of the write-behind queue `name`; no suffix ends with another. */
+  queue(name: string): QueueKeys {
+    const base = `${this.namespace}:wb:{${slotTag(name)}}:${name}`;
+    return {
+      stream: `${base}:s`,
+      dead: `${base}:d`,
+      pending: `${base}:p`,
+      newest: `${base}:n`,
+      owner: { lock: `${base}:o`, fence: `${base}:o:f` },
+    };
+  }
+}
+
+/**
+ * The invalidation channel of a namespace given as text (the invalidation
+ * bus serves every namespace of an engine; `KeySpace.invalidationChannel` is
+ * the same for one).
+ */
+export function invalidationChannel(namespace: string): string {
+  return `${namespace}:b`;
 }
 
 /**

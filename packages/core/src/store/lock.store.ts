@@ -1,4 +1,4 @@
-import type { MessageBus } from './store.js';
+import type { MessageBus } from './message-bus.js';
 
 /** The keys of one lock; they share a hash tag, hence one Cluster slot. */
 export interface LockKeys {

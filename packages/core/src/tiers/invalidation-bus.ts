@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { invalidationChannel } from '../store/key-space.js';
 import type { BusSubscription, MessageBus } from '../store/store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
 
@@ -59,7 +60,7 @@ export class InvalidationBus {
     let subscription = this.subscriptions.get(namespace);
     if (!subscription) {
       subscription = this.bus.listen(
-        channel(namespace),
+        invalidationChannel(namespace),
         (raw) => this.receive(namespace, raw),
         (listening) => {
           // Invalidations published from now on cannot reach us: what the receivers hold may go stale unseen.
@@ -81,7 +82,7 @@ export class InvalidationBus {
 
   publish(namespace: string, message: BusMessage): void {
     const payload = JSON.stringify({ o: this.origin, s: Date.now(), m: message } satisfies WireMessage);
-    this.bus.publish(channel(namespace), payload).catch(() => this.queueRetry(namespace, payload));
+    this.bus.publish(invalidationChannel(namespace), payload).catch(() => this.queueRetry(namespace, payload));
   }
 
   /** Average delivery lag (sender clock to receiver clock; meaningful when clocks are synced). */
@@ -120,15 +121,11 @@ export class InvalidationBus {
     const pending = this.retry.splice(0);
     for (const [index, item] of pending.entries()) {
       try {
-        await this.bus.publish(channel(item.namespace), item.payload);
+        await this.bus.publish(invalidationChannel(item.namespace), item.payload);
       } catch {
         for (const rest of pending.slice(index)) this.queueRetry(rest.namespace, rest.payload);
         return;
       }
     }
   }
-}
-
-function channel(namespace: string): string {
-  return `${namespace}:b`;
 }

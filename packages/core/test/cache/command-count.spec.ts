@@ -25,7 +25,8 @@ describe('commands per operation, counted at the connection', () => {
   beforeAll(async () => {
     server = await startRedis();
     admin = new Redis(server.url);
-    cache = createCache({ redis: server.url, namespace: 'counts', logger: recordingLogger() });
+    // A starved machine must not turn a hit into a fail-open miss: counts are about the happy path.
+    cache = createCache({ redis: server.url, namespace: 'counts', commandTimeout: '10s', logger: recordingLogger() });
     // Every script runs once before counting: the first EVALSHA of a script on a fresh server is answered
     // NOSCRIPT and sent again as EVAL, which is not what a warm cache pays.
     await cache.set('warm', 1, { tags: ['warm'] });
@@ -52,6 +53,18 @@ describe('commands per operation, counted at the connection', () => {
 
   it('get() of a miss: one read script', async () => {
     expect(await names(async () => expect(await cache.get('absent')).toBeUndefined())).toEqual(['evalsha']);
+  });
+
+  it('get() of an entry its tags invalidated: one read script', async () => {
+    await cache.set('invalidated', 1, { tags: ['gone'] });
+    await cache.invalidateTags('gone');
+    const sent = await names(async () => expect(await cache.get('invalidated', { tags: ['gone'] })).toBeUndefined());
+    expect(sent).toEqual(['evalsha']);
+  });
+
+  it('getOrSet() miss: MGET, then scripts: read + lease, lease extension, tag state, fence claim, write', async () => {
+    const sent = await names(async () => expect(await cache.getOrSet('cold', async () => 'loaded')).toBe('loaded'));
+    expect(sent).toEqual(['mget', ...Array(5).fill('evalsha')]);
   });
 
   it('get() of a sliding entry: one read script, which slides its TTL', async () => {
@@ -101,7 +114,7 @@ describe('commands per master on a 3-master cluster', () => {
       namespace,
       versions,
       // A set that timed out on a busy machine is skipped (fail-open), and its key would then be loaded.
-      commandTimeout: '5s',
+      commandTimeout: '10s',
       logger: recordingLogger(),
     });
     // Three tags shared by all the keys: were their versions read on each hit, their masters would serve them all.
@@ -138,7 +151,7 @@ describe('commands per master on a 3-master cluster', () => {
     const cache = createCache({
       redis: { cluster: cluster.nodes.slice(0, 3), options: { slotsRefreshInterval: 0 } },
       namespace,
-      commandTimeout: '5s',
+      commandTimeout: '10s',
       logger: recordingLogger(),
     });
     try {

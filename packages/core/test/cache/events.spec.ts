@@ -1,5 +1,6 @@
 import type { CacheEvent } from '@cachet/core';
 import { openCache } from '../support/caches.js';
+import { sleep } from '@cachet/testing';
 
 describe('cache events', () => {
   it('hits, misses and loads (with key and duration) reach subscribers; unsubscribing stops them', async () => {
@@ -9,7 +10,7 @@ describe('cache events', () => {
     const loads: number[] = [];
     subject.cache.events.on('load', (event) => loads.push(event.durationMs ?? -1));
     await subject.cache.getOrSet('k', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       return 1;
     });
     await subject.cache.getOrSet('k', async () => 2);

@@ -74,9 +74,9 @@ describe('hostile keys, tags, subjects and lock names on a 3-master Cluster (gua
       const { entry, fence, lease } = keySpace.entry(text);
       const lock = keySpace.lock(text);
       const rate = keySpace.rateLimit('token-bucket', text);
-      const queue = keySpace.scoped('wb', text);
+      const queue = keySpace.queue(text);
       const names = [entry, fence, lease, keySpace.tag(text), lock.lock, lock.fence, rate.state, rate.block];
-      names.push(`${queue}:s`, `${queue}:p`, `${queue}:o:f`);
+      names.push(queue.stream, queue.dead, queue.pending, queue.newest, queue.owner.lock, queue.owner.fence);
       for (const name of names) expect([name, await keySlot(name)]).toEqual([name, expected]);
       expect(keySpace.userKey(entry)).toBe(text);
     }

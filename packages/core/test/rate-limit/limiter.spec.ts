@@ -1,6 +1,6 @@
 import { RateLimitUnavailableError, type RateLimitRule, type CacheLogger } from '@cachet/core';
 import { RedisStore } from '@cachet/core/store';
-import { startRedis, type RedisServerHandle } from '@cachet/testing';
+import { startRedis, type RedisServerHandle, sleep } from '@cachet/testing';
 import { openLimiter, limiterOn, type LimiterFixture } from './limiters.js';
 import { REDIS_STORE_KINDS } from '../support/stores.js';
 
@@ -28,7 +28,7 @@ describe.each(REDIS_STORE_KINDS)('RateLimiter on %s', (kind) => {
     expect(after.shortCircuited - before.shortCircuited).toBe(200);
     // Another subject is unaffected.
     expect((await fixture.limiter.consume('neighbour', rule)).allowed).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 20));
+    await sleep(refused.retryAfterMs + 20);
     expect(await fixture.limiter.consume('flooder', rule)).toMatchObject({ allowed: true, source: 'store' });
   });
 

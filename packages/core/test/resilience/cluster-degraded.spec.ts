@@ -191,7 +191,7 @@ async function namesByMaster(cluster: RedisClusterHandle): Promise<Names> {
       };
     };
     const candidates = Array.from({ length: 60 }, (_, i) => `name-${i}`);
-    const queues = await split(candidates, (name) => `${keySpace.scoped('wb', name)}:s`);
+    const queues = await split(candidates, (name) => keySpace.queue(name).stream);
     return {
       cache: await split(candidates, (name) => keySpace.entry(name).entry),
       subjects: await split(candidates, (name) => keySpace.rateLimit(rule.algorithm, name).state),

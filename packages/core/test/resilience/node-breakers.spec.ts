@@ -1,5 +1,6 @@
 import { NodeBreakers, type BreakerRouter } from '@cachet/core/store';
 import { recordingLogger } from '../support/caches.js';
+import { sleep } from '@cachet/testing';
 
 /** A slot table in miniature: each key names its node before a colon. */
 class TableRouter implements BreakerRouter {
@@ -69,7 +70,7 @@ describe('NodeBreakers', () => {
     router.failover('a', 'a2');
     await expect(breakers.run('b:k', fail)).rejects.toThrow(); // opened after the re-probe of the failover
     expect(breakers.allows('b:k')).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     await expect(breakers.run('b:k', ok)).resolves.toBe('ok');
     expect(breakers.state).toBe('closed');
   });

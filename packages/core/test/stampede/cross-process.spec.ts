@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createCache } from '@cachet/core';
-import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace, sleep } from '@cachet/testing';
 import { runFixture } from '../support/child-processes.js';
 import { recordingLogger } from '../support/caches.js';
 
@@ -22,7 +22,7 @@ describe('stampede across processes (guarantee 5)', () => {
     const children = Array.from({ length: 4 }, () =>
       runFixture('stampede-child.mjs', [testRedisUrl(), namespace, 'cold', '250', '1000', 'normal']),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // let every child connect
+    await sleep(1_500); // let every child connect
     for (const child of children) child.process.stdin!.end('go\n');
     const reports = (await Promise.all(children.map((child) => child.nextLine()))) as unknown as ChildReport[];
     await Promise.all(children.map((child) => child.exited));
@@ -45,7 +45,7 @@ describe('stampede across processes (guarantee 5)', () => {
   it('kill -9 of the lease holder mid-load: a waiter elsewhere takes over after the lease TTL and everyone gets a value', async () => {
     const namespace = uniqueNamespace('kill');
     const holder = runFixture('stampede-child.mjs', [testRedisUrl(), namespace, 'k', '1', '0', 'hold']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     holder.process.stdin!.end('go\n');
     expect(await holder.nextLine()).toEqual({ holding: true });
 
@@ -62,7 +62,7 @@ describe('stampede across processes (guarantee 5)', () => {
         return { value: 'loaded' };
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     holder.process.kill('SIGKILL');
     await holder.exited;
     const values = await Promise.all(waiters);

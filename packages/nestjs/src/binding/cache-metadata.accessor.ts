@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { CACHE_METHOD_KINDS } from './cache-method-kinds.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { CACHE_METHOD_KINDS } from '../cache.constants.js';
 import type { CacheMethodKind } from './cache-method-kind.js';
 import { MethodBinding } from './method-binding.js';
 
@@ -9,19 +9,37 @@ export interface CacheOperation {
   readonly options: object;
 }
 
-/** The one reader of cache decorator metadata. */
+/**
+ * The one reader of method decorator metadata, for every kind the module
+ * registered (the list is handed in; this file knows no decorator).
+ */
 @Injectable()
 export class CacheMetadataAccessor {
-  /** The binding behind a function found on a prototype, if a cache decorator installed it. */
+  private readonly byKey: ReadonlyMap<symbol, CacheMethodKind>;
+
+  constructor(@Inject(CACHE_METHOD_KINDS) readonly kinds: readonly CacheMethodKind[]) {
+    this.byKey = new Map(kinds.map((kind) => [kind.metadataKey, kind]));
+  }
+
+  /** The binding behind a function found on a prototype, if a decorator installed it. */
   bindingOf(fn: unknown): MethodBinding | undefined {
     return MethodBinding.of(fn);
   }
 
-  /** The decorators on a bound method, outermost first. */
-  operationsOf(binding: MethodBinding): CacheOperation[] {
-    return CACHE_METHOD_KINDS.flatMap((kind) => {
-      const options: object | undefined = Reflect.getOwnMetadata(kind.metadataKey, binding.trampoline);
-      return options === undefined ? [] : [{ kind, options }];
-    }).sort((a, b) => a.kind.order - b.kind.order);
+  /**
+   * The decorators on a function found on a prototype, as written on the page
+   * (outermost first): the ones bound to its trampoline in that order, then
+   * markers that wrap nothing (`@WriteBehindBatch`).
+   */
+  operationsOf(fn: unknown): CacheOperation[] {
+    if (typeof fn !== 'function') return [];
+    const binding = MethodBinding.of(fn);
+    const bound = binding ? [...binding.applied].reverse() : [];
+    const keys = [...bound, ...this.kinds.map((kind) => kind.metadataKey).filter((key) => !bound.includes(key))];
+    return keys.flatMap((key) => {
+      const kind = this.byKey.get(key);
+      const options: object | undefined = kind && Reflect.getOwnMetadata(key, fn);
+      return kind === undefined || options === undefined ? [] : [{ kind, options }];
+    });
   }
 }

@@ -8,7 +8,7 @@ import { MethodBinding, RUNTIME_PROPERTY, UnboundCalls } from './method-binding.
 const UNBOUND_CALLS_METADATA = Symbol('cachet:unbound-calls');
 
 /**
- * What every cache decorator does when a class is defined, and nothing more:
+ * What every Cachet method decorator does when a class is defined, and nothing more:
  * record its options under its own metadata key, stand one shared trampoline
  * in for the method, and ask Nest to inject the app's runtime into every
  * instance it builds. The runtime (one per app) does the work at call time.
@@ -30,6 +30,7 @@ export function bindCacheMethod(decorator: string, metadataKey: symbol, options:
       throw new CacheBindingError(where, `${decorator} is applied twice; merge the options into one decorator.`);
     }
     Reflect.defineMetadata(metadataKey, options, binding.trampoline);
+    binding.applied.push(metadataKey);
     // Decorators above this one write onto the trampoline; those below wrote onto the original, copied over.
     (descriptor as PropertyDescriptor).value = binding.trampoline;
   };

@@ -1,16 +1,18 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { CACHE_RUNTIME } from '../cache.constants.js';
 import { CacheMetadataAccessor } from './cache-metadata.accessor.js';
 import type { CacheRuntime } from './cache.runtime.js';
-import type { MethodBinding } from './method-binding.js';
+import { ClassSite, MethodSite } from './method-site.js';
 
 /**
- * Finds every decorated method of the app's providers and controllers at
- * bootstrap, validates it and compiles its plan, so a misuse fails `app.init()`
- * with the `Class.method` it concerns instead of failing a request later.
- * Request-scoped classes are scanned through their class, like singletons.
+ * The one walk over the app: every provider and controller, once, at
+ * bootstrap. Each decorated method is validated and its plan compiled (so a
+ * misuse fails `app.init()` with the `Class.method` it concerns), then handed
+ * to its kinds for what they do outside calls (write-behind queues, route
+ * checks). Request-scoped and transient classes are scanned through their
+ * class, like singletons: nothing is skipped for its scope.
  */
 @Injectable()
 export class CacheExplorer implements OnModuleInit {
@@ -18,22 +20,35 @@ export class CacheExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly accessor: CacheMetadataAccessor,
+    private readonly moduleRef: ModuleRef,
     @Inject(CACHE_RUNTIME) private readonly runtime: CacheRuntime,
   ) {}
 
   onModuleInit(): void {
-    const seen = new Set<MethodBinding>();
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    for (const wrapper of wrappers) {
+    const { context } = this.runtime;
+    const seenClasses = new Set<object>();
+    const seenMethods = new Set<unknown>();
+    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const prototype = prototypeOf(wrapper);
-      if (prototype === undefined) continue;
+      if (prototype === undefined || seenClasses.has(prototype)) continue;
+      seenClasses.add(prototype);
+      const owner = new ClassSite(prototype, wrapper, this.moduleRef);
+      for (const kind of this.accessor.kinds) kind.inspectClass?.(owner, context);
       for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const binding = this.accessor.bindingOf((prototype as Record<string, unknown>)[name]);
-        if (binding === undefined || seen.has(binding)) continue;
-        seen.add(binding);
-        this.runtime.prepare(binding);
+        const fn: unknown = (prototype as Record<string, unknown>)[name];
+        if (typeof fn !== 'function' || seenMethods.has(fn)) continue;
+        seenMethods.add(fn);
+        const operations = this.accessor.operationsOf(fn);
+        if (operations.length === 0) continue;
+        const binding = this.accessor.bindingOf(fn);
+        const decorators = operations.map(({ kind }) => kind.decorator);
+        const site = new MethodSite(owner, name, fn as MethodSite['handler'], decorators, binding);
+        if (binding) this.runtime.prepare(binding, site);
+        else for (const { kind, options } of operations) kind.validate(options, site);
+        for (const { kind, options } of operations) kind.discovered?.(options, site, context);
       }
     }
+    for (const kind of this.accessor.kinds) kind.scanned?.(context);
   }
 }
 

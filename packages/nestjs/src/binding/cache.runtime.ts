@@ -7,19 +7,20 @@ import { assertAsyncMethod } from './async-method.js';
 import { CacheMetadataAccessor } from './cache-metadata.accessor.js';
 import type { CacheMethodContext, MethodInterceptor } from './cache-method-kind.js';
 import type { BoundRuntime, MethodBinding } from './method-binding.js';
+import { ClassSite, MethodSite } from './method-site.js';
 
-type MethodPlan = (instance: object, args: unknown[]) => Promise<unknown>;
+type MethodPlan = (instance: object, args: unknown[]) => unknown;
 
 /**
  * The app's side of every decorated method. Nest injects it into each
  * instance it builds; the trampoline hands it the call. Plans are compiled
- * once per method (by the explorer at bootstrap) and kept here, so two apps in
+ * once per method (by the scanner at bootstrap) and kept here, so two apps in
  * one process never share one.
  */
 @Injectable()
 export class CacheRuntime implements BoundRuntime {
   private readonly plans = new WeakMap<MethodBinding, MethodPlan>();
-  private readonly context: CacheMethodContext;
+  readonly context: CacheMethodContext;
 
   constructor(
     @Inject(CACHE_INSTANCE) cache: Cache,
@@ -31,16 +32,16 @@ export class CacheRuntime implements BoundRuntime {
   }
 
   /** Validates a decorated method and compiles its plan; throws naming `Class.method`. */
-  prepare(binding: MethodBinding): void {
-    if (!this.plans.has(binding)) this.plans.set(binding, this.compile(binding));
+  prepare(binding: MethodBinding, site: MethodSite): void {
+    if (!this.plans.has(binding)) this.plans.set(binding, this.compile(binding, site));
   }
 
-  invoke(binding: MethodBinding, instance: object, args: unknown[]): Promise<unknown> {
-    // A method the explorer never saw (a class outside the container's providers) is compiled on first use.
+  invoke(binding: MethodBinding, instance: object, args: unknown[]): unknown {
+    // A method the scanner never saw (a class outside the container's providers) is compiled on first use.
     let plan = this.plans.get(binding);
     if (plan === undefined) {
       try {
-        this.prepare(binding);
+        this.prepare(binding, this.siteOf(binding));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -49,17 +50,29 @@ export class CacheRuntime implements BoundRuntime {
     return plan(instance, args);
   }
 
-  private compile(binding: MethodBinding): MethodPlan {
-    const operations = this.accessor.operationsOf(binding);
-    assertAsyncMethod(
-      binding,
-      operations.map((operation) => operation.kind.decorator),
-    );
-    const steps: MethodInterceptor[] = operations.map(({ kind, options }) => {
-      kind.validate(options, binding);
-      return kind.compile(options, binding, this.context);
-    });
+  /** The site of a method found outside the container: known by its class alone. */
+  siteOf(binding: MethodBinding): MethodSite {
+    const operations = this.accessor.operationsOf(binding.trampoline);
+    const owner = new ClassSite(binding.prototype, undefined, undefined);
+    const decorators = operations.map(({ kind }) => kind.decorator);
+    return new MethodSite(owner, binding.propertyKey, binding.trampoline, decorators, binding);
+  }
+
+  private compile(binding: MethodBinding, site: MethodSite): MethodPlan {
+    const operations = this.accessor.operationsOf(binding.trampoline);
+    const steps: MethodInterceptor[] = [];
+    const wrapping: string[] = [];
+    for (const { kind, options } of operations) {
+      kind.validate(options, site);
+      const step = kind.compile?.(options, binding, this.context, site);
+      if (step === undefined) continue;
+      steps.push(step);
+      wrapping.push(kind.decorator);
+    }
     const { original } = binding;
+    // Nothing to do around the call here (a route whose guard enforces @RateLimit): the method runs as written.
+    if (steps.length === 0) return (instance, args) => original.apply(instance, args);
+    assertAsyncMethod(binding, wrapping);
     return (instance, args) => {
       const run = (index: number): Promise<unknown> => {
         if (index === steps.length) return callOriginal(original, instance, args);

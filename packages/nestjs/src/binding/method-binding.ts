@@ -9,7 +9,7 @@ const BINDING_METADATA = Symbol('cachet:binding');
 
 /** What a trampoline needs from the runtime Nest injected. */
 export interface BoundRuntime {
-  invoke(binding: MethodBinding, instance: object, args: unknown[]): Promise<unknown>;
+  invoke(binding: MethodBinding, instance: object, args: unknown[]): unknown;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -24,6 +24,8 @@ export class MethodBinding {
   readonly className: string;
   readonly methodName: string;
   readonly trampoline: Method;
+  /** Metadata keys of the decorators bound here, in the order they were applied: innermost (lowest on the page) first. */
+  readonly applied: symbol[] = [];
 
   constructor(
     readonly prototype: object,
@@ -64,7 +66,7 @@ export class UnboundCalls {
     this.warned = true;
     new Logger('CacheModule').warn(
       `${binding.displayName} was called on an instance Nest did not build (new, useFactory or useValue); ` +
-        `cache decorators of ${binding.className} are bypassed for such instances. ` +
+        `Cachet decorators of ${binding.className} (cache, rate limit, write-behind) are bypassed for such instances. ` +
         'Register the class as a provider (or controller) so Nest builds it.',
     );
   }

@@ -15,10 +15,9 @@ type Options = CacheEvictOptions<unknown[]>;
 export const cacheEvictKind: CacheMethodKind<Options> = {
   decorator: '@CacheEvict',
   metadataKey: CACHE_EVICT_METADATA,
-  order: 10,
 
-  validate(options, binding) {
-    const check = new DecoratorOptions('@CacheEvict', binding, options)
+  validate(options, site) {
+    const check = new DecoratorOptions('@CacheEvict', site, options)
       .known(['keys', 'tags', 'allEntries', 'beforeInvocation', 'namespace'])
       .stringsOrFunction('keys')
       .stringsOrFunction('tags')

@@ -30,10 +30,9 @@ const OPTION_NAMES = [
 export const cacheableKind: CacheMethodKind<Options> = {
   decorator: '@Cacheable',
   metadataKey: CACHEABLE_METADATA,
-  order: 30,
 
-  validate(options, binding) {
-    new DecoratorOptions('@Cacheable', binding, options)
+  validate(options, site) {
+    new DecoratorOptions('@Cacheable', site, options)
       .known(OPTION_NAMES)
       .functionOf('key', "of the method's arguments returning the key, e.g. (id: string) => `user:${id}`")
       .functionOf('condition', "of the method's arguments returning a boolean")
@@ -42,8 +41,8 @@ export const cacheableKind: CacheMethodKind<Options> = {
       .boolean('sliding')
       .boolean('l1')
       .namespace();
-    assertEntryOptions(entryOptions(options), `${binding.displayName} @Cacheable`);
-    if (options.key === undefined) assertDefaultKeyUsable(binding);
+    assertEntryOptions(entryOptions(options), `${site.displayName} @Cacheable`);
+    if (options.key === undefined) assertDefaultKeyUsable(site);
   },
 
   compile(options, binding, { cache }) {
@@ -92,13 +91,13 @@ function defaultKey(binding: MethodBinding, args: unknown[]): string {
   return `${binding.displayName}:${Buffer.from(stableHash(args), 'base64url').toString('hex')}`;
 }
 
-function assertDefaultKeyUsable(binding: MethodBinding): void {
+function assertDefaultKeyUsable(site: { readonly displayName: string }): void {
   try {
-    assertValidKey(`${binding.displayName}:0`);
+    assertValidKey(`${site.displayName}:0`);
   } catch (error) {
     throw new CacheBindingError(
-      binding.displayName,
-      `the default @Cacheable key would start with "${binding.displayName}:", which the key check rejects ` +
+      site.displayName,
+      `the default @Cacheable key would start with "${site.displayName}:", which the key check rejects ` +
         `(${(error as Error).message}). Give @Cacheable a key function.`,
     );
   }

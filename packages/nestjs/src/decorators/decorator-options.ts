@@ -2,7 +2,6 @@ import { CacheKeyError, type Cache } from '@cachet/core';
 import { assertValidKey, isValidName, NAME_RULE } from '@cachet/core/store';
 import { CacheBindingError, describeValue } from '../binding/cache-binding.error.js';
 import type { MethodInvocation } from '../binding/cache-method-kind.js';
-import type { MethodBinding } from '../binding/method-binding.js';
 
 /**
  * Checks shared by the decorator kinds. Each throws a `CacheBindingError`
@@ -11,7 +10,7 @@ import type { MethodBinding } from '../binding/method-binding.js';
 export class DecoratorOptions {
   constructor(
     private readonly decorator: string,
-    private readonly binding: MethodBinding,
+    private readonly site: { readonly displayName: string },
     private readonly options: object,
   ) {
     if (options === null || typeof options !== 'object') this.fail('options', options, 'an options object');
@@ -23,7 +22,7 @@ export class DecoratorOptions {
 
   fail(name: string, value: unknown, expected: string): never {
     throw new CacheBindingError(
-      this.binding.displayName,
+      this.site.displayName,
       `${this.decorator} option "${name}" is ${describeValue(value)}; expected ${expected}.`,
     );
   }

@@ -14,10 +14,9 @@ type Options = WriteThroughOptions<unknown[], unknown>;
 export const writeThroughKind: CacheMethodKind<Options> = {
   decorator: '@WriteThrough',
   metadataKey: WRITE_THROUGH_METADATA,
-  order: 20,
 
-  validate(options, binding) {
-    new DecoratorOptions('@WriteThrough', binding, options)
+  validate(options, site) {
+    new DecoratorOptions('@WriteThrough', site, options)
       .known(['key', 'ttl', 'tags', 'evictTags', 'namespace'])
       .functionOf('key', "of the method's arguments returning the key, e.g. (id: string) => `user:${id}`", {
         required: true,
@@ -26,7 +25,7 @@ export const writeThroughKind: CacheMethodKind<Options> = {
       .stringsOrFunction('evictTags')
       .namespace();
     if (typeof options.ttl !== 'function')
-      assertEntryOptions({ ttl: options.ttl }, `${binding.displayName} @WriteThrough`);
+      assertEntryOptions({ ttl: options.ttl }, `${site.displayName} @WriteThrough`);
   },
 
   compile(options, binding, { cache, logger }) {

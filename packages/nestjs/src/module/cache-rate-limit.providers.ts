@@ -17,6 +17,7 @@ export function staticRateLimitProviders(options: CacheModuleOptions): Provider[
       namespace: options.namespace,
       commandTimeout: options.commandTimeout,
       logger: options.logger ?? new Logger('Cachet'),
+      telemetry: options.telemetry,
     },
   });
 }
@@ -36,6 +37,7 @@ export function asyncRateLimitProviders(): Provider[] {
         namespace: options.namespace,
         commandTimeout: options.commandTimeoutMs,
         logger: options.cache.logger,
+        telemetry: options.cache.telemetry,
       }),
     },
     ...rateLimitProviders(

@@ -22,6 +22,8 @@ import {
 } from './cache.module-definition.js';
 import { asyncRateLimitProviders, staticRateLimitProviders, withProviders } from './cache-rate-limit.providers.js';
 import { cacheCoreProviders } from './cache.providers.js';
+import { cacheMethodKindsProvider } from './cache-method-kinds.js';
+import { RateLimitCoverage } from '../rate-limit/rate-limit-coverage.js';
 import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
 import { WriteBehindOrchestrator } from '../write-behind/write-behind.orchestrator.js';
 import { writeBehindProviders } from '../write-behind/write-behind.providers.js';
@@ -36,8 +38,10 @@ import { writeBehindProviders } from '../write-behind/write-behind.providers.js'
   imports: [DiscoveryModule],
   providers: [
     ...cacheCoreProviders,
+    cacheMethodKindsProvider,
     CacheMetadataAccessor,
     CacheExplorer,
+    RateLimitCoverage,
     CacheService,
     CacheInterceptor,
     ...writeBehindProviders,

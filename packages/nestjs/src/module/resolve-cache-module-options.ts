@@ -22,6 +22,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'rateLimit',
   'writeBehind',
   'logger',
+  'telemetry',
 ]);
 
 /**

@@ -1,4 +1,5 @@
 import { CacheConfigError } from '@cachet/core';
+import { bindCacheMethod } from '../binding/cache-method.binder.js';
 import { RATE_LIMIT_POLICIES, RATE_LIMIT_SKIP } from './rate-limit.constants.js';
 import { resolveRateLimitPolicies, type RateLimitPolicy } from './rate-limit.policy.js';
 
@@ -8,8 +9,12 @@ export type RateLimitSkip = true | readonly string[];
 type ClassOrMethodDecorator = (target: object, propertyKey?: string | symbol, descriptor?: PropertyDescriptor) => void;
 
 /**
- * Limits a controller class, a route handler or a service method. Policies
+ * Limits a controller class, a route handler or a service method (also on
+ * request-scoped and transient providers, and GraphQL resolvers). Policies
  * are validated here, so a bad one fails at import time with its site named.
+ * On a method it runs where it is written among the other method decorators
+ * (outermost first): above `@Cacheable` every call is counted, below it only
+ * cache misses are.
  * A method's policy replaces the class policy of the same name; every policy
  * that applies must pass; a policy applies only where it is declared.
  *
@@ -25,7 +30,11 @@ export function RateLimit(policies: RateLimitPolicy | RateLimitPolicy[]): ClassO
     if (Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, holder)) {
       throw new CacheConfigError(`@RateLimit on ${site}`, policies, 'one @RateLimit per site (pass an array)');
     }
-    Reflect.defineMetadata(RATE_LIMIT_POLICIES, resolved, holder);
+    // On a method, one more behaviour on the shared trampoline: where it sits among the other decorators
+    // is the order it runs in. A class keeps its policies for the guard (and the scanner's checks).
+    if (propertyKey !== undefined && descriptor !== undefined) {
+      bindCacheMethod('@RateLimit', RATE_LIMIT_POLICIES, resolved)(target, propertyKey, descriptor);
+    } else Reflect.defineMetadata(RATE_LIMIT_POLICIES, resolved, holder);
   };
 }
 

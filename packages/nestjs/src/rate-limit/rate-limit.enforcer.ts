@@ -7,7 +7,7 @@ import {
   type RateLimiter,
 } from '@cachet/core';
 import type { ResolvedRateLimitRule } from '@cachet/core/store';
-import type { HttpRequestLike } from './client-address.js';
+import { clientIdentity } from './client-identity.js';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';
 import type { ResolvedRateLimitModuleOptions } from './rate-limit-module.options.js';
@@ -24,8 +24,9 @@ export interface RateLimitVerdict {
 
 /**
  * Checks a call against its policies, all at once: admitted by every policy
- * or consuming none (one round trip on a single Redis). The guard and the
- * service-method binder both act through it.
+ * or consuming none (one round trip on a single Redis). The guard (routes)
+ * and the `@RateLimit` step on the trampoline (every other method) both act
+ * through it.
  */
 @Injectable()
 export class RateLimitEnforcer {
@@ -101,12 +102,6 @@ export class RateLimitEnforcer {
       return `k:${key}`;
     }
     if (context.getType() !== 'http') return '*';
-    const request = context.switchToHttp().getRequest<HttpRequestLike & { user?: Record<string, unknown> }>();
-    if (by === 'user') {
-      const user = request.user;
-      const id = user?.id ?? user?.sub ?? user?.userId;
-      if (id !== undefined && id !== null && id !== '') return `u:${String(id)}`;
-    }
-    return `ip:${this.options.clientAddress.resolve(request)}`;
+    return clientIdentity(by ?? 'ip', context.switchToHttp().getRequest(), this.options.clientAddress);
   }
 }

@@ -10,7 +10,6 @@ import {
 } from './rate-limit-module.options.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 import { GlobalRateLimitGuard, RateLimitGuard } from './rate-limit.guard.js';
-import { RateLimitMethodBinder } from './rate-limit-method.binder.js';
 
 /** The limiter's engine settings, passed to core's `createRateLimiter` as they are (its defaults apply). */
 export type RateLimiterSettings = Omit<RateLimiterOptions, 'store' | 'redis' | 'failOpen'>;
@@ -52,7 +51,6 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     },
     RateLimitEnforcer,
     RateLimitGuard,
-    RateLimitMethodBinder,
   ];
   if (deps.optionsToken || (options.global !== undefined && options.global !== false)) {
     providers.push(GlobalRateLimitGuard, { provide: APP_GUARD, useExisting: GlobalRateLimitGuard });

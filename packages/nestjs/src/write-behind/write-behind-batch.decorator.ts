@@ -2,6 +2,11 @@ import type { WriteBehindItem } from '@cachet/core';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import { WRITE_BEHIND_BATCH_METADATA } from './write-behind.constants.js';
 
+/** What `@WriteBehindBatch` records on its method. */
+export interface WriteBehindBatchOptions {
+  readonly queue: string;
+}
+
 /** A method taking a batch of items, whatever its items' argument types (checked bivariantly, like methods). */
 type BatchPersister = {
   persist(items: WriteBehindItem[]): Promise<unknown>;
@@ -37,6 +42,7 @@ export function WriteBehindBatch(queue: string) {
     if (typeof queue !== 'string' || queue.length === 0) {
       throw new CacheBindingError(where, `@WriteBehindBatch needs a queue name, got ${String(queue)}.`);
     }
-    Reflect.defineMetadata(WRITE_BEHIND_BATCH_METADATA, queue, descriptor.value);
+    const options: WriteBehindBatchOptions = { queue };
+    Reflect.defineMetadata(WRITE_BEHIND_BATCH_METADATA, options, descriptor.value);
   };
 }

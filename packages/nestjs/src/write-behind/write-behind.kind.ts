@@ -1,22 +1,19 @@
-import { CacheConfigError, WriteBehindError, type Cache, type Duration } from '@cachet/core';
-import {
-  assertEntryOptions,
-  isValidName,
-  NAME_RULE,
-  resolveQueueOptions,
-  type ResolvedQueueOptions,
-} from '@cachet/core/store';
+import { WriteBehindError, type Cache, type Duration } from '@cachet/core';
+import { assertEntryOptions, isValidName, NAME_RULE } from '@cachet/core/store';
 import type { LoggerService } from '@nestjs/common';
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind } from '../binding/cache-method-kind.js';
 import type { MethodBinding } from '../binding/method-binding.js';
-import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
 import { DecoratorOptions, resolveKey, resolveStrings } from '../decorators/decorator-options.js';
 import { WRITE_BEHIND_METADATA } from './write-behind.constants.js';
 import type { WriteBehindOptions } from './write-behind.decorator.js';
 import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
+import { WriteBehindQueues } from './write-behind-queues.js';
 
 type Options = WriteBehindOptions<unknown[], unknown>;
+
+/** Decorators that cannot share a method with `@WriteBehind`: each would make the call do something else. */
+const EXCLUSIVE_WITH_WRITE_BEHIND = ['@Cacheable', '@WriteThrough'];
 
 const OPTION_NAMES = [
   'queue',
@@ -45,10 +42,9 @@ const OPTION_NAMES = [
 export const writeBehindKind: CacheMethodKind<Options> = {
   decorator: '@WriteBehind',
   metadataKey: WRITE_BEHIND_METADATA,
-  order: 25,
 
-  validate(options, binding) {
-    const check = new DecoratorOptions('@WriteBehind', binding, options)
+  validate(options, site) {
+    const check = new DecoratorOptions('@WriteBehind', site, options)
       .known(OPTION_NAMES)
       .functionOf('key', "of the method's arguments returning the key, e.g. (user: User) => `user:${user.id}`", {
         required: true,
@@ -63,9 +59,16 @@ export const writeBehindKind: CacheMethodKind<Options> = {
       check.fail('batch', options.batch, '{ size?: number, interval?: Duration }');
     }
     if (typeof options.ttl !== 'function') {
-      assertEntryOptions({ ttl: options.ttl }, `${binding.displayName} @WriteBehind`);
+      assertEntryOptions({ ttl: options.ttl }, `${site.displayName} @WriteBehind`);
     }
-    writeBehindQueueOptions(options, binding, undefined);
+    const clashing = site.decorators.filter((decorator) => EXCLUSIVE_WITH_WRITE_BEHIND.includes(decorator));
+    if (clashing.length > 0) {
+      throw new CacheBindingError(
+        site.displayName,
+        `@WriteBehind cannot share a method with ${clashing.join(', ')}: the method runs later, in the flusher. ` +
+          'Read through a separate @Cacheable method with the same key.',
+      );
+    }
   },
 
   compile(options, binding, { cache, logger, moduleRef }) {
@@ -85,25 +88,15 @@ export const writeBehindKind: CacheMethodKind<Options> = {
       });
     };
   },
-};
 
-/** The queue options of a `@WriteBehind`, resolved over the module defaults; errors name `Class.method`. */
-export function writeBehindQueueOptions(
-  options: Options,
-  binding: MethodBinding,
-  moduleOptions: ResolvedCacheModuleOptions | undefined,
-): ResolvedQueueOptions {
-  const defaults = moduleOptions && {
-    batch: { size: moduleOptions.writeBehind.batchSize, interval: moduleOptions.writeBehind.flushIntervalMs },
-    maxAttempts: moduleOptions.writeBehind.maxAttempts,
-  };
-  try {
-    return resolveQueueOptions(options.queue, options, defaults);
-  } catch (error) {
-    if (!(error instanceof CacheConfigError)) throw error;
-    throw new CacheBindingError(binding.displayName, `@WriteBehind ${error.message}`);
-  }
-}
+  discovered(options, site, { moduleRef }) {
+    moduleRef.get(WriteBehindQueues, { strict: false }).addWriter(site, options);
+  },
+
+  scanned({ moduleRef }) {
+    moduleRef.get(WriteBehindQueues, { strict: false }).registerAll();
+  },
+};
 
 /**
  * The write is recorded; now the cache. If the cache cannot take the value,

@@ -4,8 +4,8 @@ import type { Provider } from '@nestjs/common';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import type { ResolvedCacheModuleOptions } from '../module/cache-module.options.js';
 import { CACHE_WRITE_BEHIND } from './write-behind.constants.js';
-import { WriteBehindExplorer } from './write-behind.explorer.js';
 import { WriteBehindOrchestrator } from './write-behind.orchestrator.js';
+import { WriteBehindQueues } from './write-behind-queues.js';
 
 /**
  * Write-behind on the module's store and namespace: queues live at
@@ -27,8 +27,9 @@ export const writeBehindProviders: Provider[] = [
         batchSize: options.writeBehind.batchSize,
         maxAttempts: options.writeBehind.maxAttempts,
         drainTimeout: options.writeBehind.drainTimeoutMs,
+        telemetry: options.cache.telemetry,
       }),
   },
   WriteBehindOrchestrator,
-  WriteBehindExplorer,
+  WriteBehindQueues,
 ];

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
+import { testRedisUrl, uniqueNamespace, sleep } from '@cachet/testing';
 import { Redis } from 'ioredis';
 import {
   Cacheable,
@@ -122,7 +122,7 @@ describe('CacheModule', () => {
       FeatureModule,
     ]);
     await expectCaches(app);
-    expect(app.get(CacheService).namespace).toMatch(/^t-use-class-/);
+    expect(app.get(CacheService).namespace).toMatch(/^use-class/);
     await app.close();
   });
 
@@ -170,6 +170,13 @@ describe('CacheModule', () => {
     ['a bad compression', { store: 'memory', compression: { threshold: -1 } }, /"compression"/],
     ['a bad lock wait', { store: 'memory', lock: { wait: -1 } }, /"lock.wait": -1/],
     ['a bad write-behind batch size', { store: 'memory', writeBehind: { batchSize: 0 } }, /"writeBehind.batchSize": 0/],
+    ['a bad L1 size', { store: 'memory', l1: { maxEntries: 0 } }, /"l1.maxEntries": 0/],
+    [
+      'a bad rate-limit failOpen',
+      { store: 'memory', rateLimit: { failOpen: 'no' as never } },
+      /"rateLimit.failOpen": "no"/,
+    ],
+    ['a bad breaker threshold', { store: 'memory', breaker: { threshold: 0 } }, /"breaker.threshold": 0/],
   ])('fails at bootstrap on %s, naming the option and the value', async (_label, options, message) => {
     // forRoot itself may throw (options it needs up front): either way, at bootstrap.
     await expect(Promise.resolve().then(() => boot([CacheModule.forRoot(options)]))).rejects.toThrow(message);
@@ -236,7 +243,7 @@ describe('CacheService', () => {
       cache.withLock('nightly', async ({ fencingToken }) => {
         tokens.push(fencingToken);
         events.push(`${label}:in`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
         events.push(`${label}:out`);
       });
     await Promise.all([critical('a'), critical('b')]);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, Scope, type Type } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { Cacheable, CacheBindingError, WriteBehind, WriteBehindBatch, type WriteBehindItem } from '../../src/index.js';
 import { bootCacheApp } from '../support/test-app.js';
 
@@ -78,12 +78,6 @@ class CachedAndBehind {
   async save(): Promise<void> {}
 }
 
-@Injectable({ scope: Scope.REQUEST })
-class RequestScoped {
-  @WriteBehind({ queue: 'q', key: () => 'k' })
-  async save(): Promise<void> {}
-}
-
 @Injectable()
 class NotAsync {
   // @ts-expect-error a cache decorator needs an async method
@@ -137,7 +131,6 @@ const cases: Array<[string, Type, RegExp]> = [
     CachedAndBehind,
     /^CachedAndBehind\.save: @WriteBehind cannot share a method with @Cacheable/,
   ],
-  ['a request-scoped provider', RequestScoped, /^RequestScoped\.save: @WriteBehind needs a singleton provider/],
   ['a method that is not async', NotAsync, /^NotAsync\.save: @WriteBehind needs an async method/],
 ];
 

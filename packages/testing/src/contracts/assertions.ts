@@ -18,3 +18,9 @@ export function recorder(): { messages: string[]; handler: (message: string) => 
   const messages: string[] = [];
   return { messages, handler: (message) => messages.push(message) };
 }
+
+/**
+ * Longest a published message may take to arrive: generous, since a starved test machine delays delivery;
+ * a message that never comes still fails the case.
+ */
+export const DELIVERY_TIMEOUT_MS = 5_000;

@@ -3,7 +3,7 @@ import { KeySpace, type EntryStore, type Store } from '@cachet/core/store';
 import { sleep } from '../sleep.js';
 import { uniqueNamespace } from '../unique-namespace.js';
 import { waitUntil } from '../wait-until.js';
-import { assertBetween } from './assertions.js';
+import { assertBetween, DELIVERY_TIMEOUT_MS } from './assertions.js';
 import { resolveTestApi, type ContractTestApi } from './contract-test-api.js';
 
 const wake = { channel: 'contract:w', message: 'k' };
@@ -194,7 +194,7 @@ export function entryStoreContract(getStore: () => Store, test?: ContractTestApi
         leaseToken: 'tok',
       });
       assert.equal(await store.entries.acquireLease(k.lease, 'next', 5_000), 0, 'the lease is gone');
-      await waitUntil(() => messages.length > 0, { timeoutMs: 1_000, what: 'the wake message' });
+      await waitUntil(() => messages.length > 0, { timeoutMs: DELIVERY_TIMEOUT_MS, what: 'the wake message' });
       assert.deepEqual(messages, ['wake']);
     } finally {
       await unsubscribe();

@@ -3,7 +3,7 @@ import type { Store } from '@cachet/core/store';
 import { sleep } from '../sleep.js';
 import { uniqueNamespace } from '../unique-namespace.js';
 import { waitUntil } from '../wait-until.js';
-import { recorder } from './assertions.js';
+import { DELIVERY_TIMEOUT_MS, recorder } from './assertions.js';
 import { resolveTestApi, type ContractTestApi } from './contract-test-api.js';
 
 /** Long enough for a message that should not arrive to have arrived. */
@@ -13,7 +13,7 @@ const channelName = (label: string) => `${uniqueNamespace('bus')}:${label}`;
 
 async function heard(messages: string[], expected: string[]): Promise<void> {
   await waitUntil(() => messages.length >= expected.length, {
-    timeoutMs: 2_000,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
     what: `messages ${JSON.stringify(expected)} (heard ${JSON.stringify(messages)})`,
   });
   assert.deepEqual(messages, expected);

@@ -7,14 +7,7 @@ export const OWNER = 'owner-token';
 
 /** A fresh queue (the keys write-behind uses) whose owner lease `OWNER` holds. */
 export async function openQueue(store: Store, ownerTtlMs = 30_000): Promise<QueueKeys> {
-  const base = new KeySpace(uniqueNamespace('wb')).scoped('wb', 'contract');
-  const keys: QueueKeys = {
-    stream: `${base}:s`,
-    dead: `${base}:d`,
-    pending: `${base}:p`,
-    newest: `${base}:n`,
-    owner: { lock: `${base}:o`, fence: `${base}:o:f` },
-  };
+  const keys: QueueKeys = new KeySpace(uniqueNamespace('wb')).queue('contract');
   const lease = await store.queues.locks.acquire(keys.owner, OWNER, ownerTtlMs, 60_000);
   assert.ok(lease.acquired, 'the owner lease of a fresh queue is free');
   return keys;

@@ -129,10 +129,10 @@ export function queueStoreContract(getStore: () => Store, test?: ContractTestApi
 
   it('refuses every settling call of a flusher whose owner lease was taken over', async () => {
     const store = getStore();
-    const keys = await openQueue(store, 100);
+    const keys = await openQueue(store, 500);
     const id = await append(store, keys, write('k'));
     const [entry] = await readAll(store, keys, 'stalled');
-    await sleep(150); // the stalled flusher's lease lapses; another instance takes over
+    await sleep(600); // the stalled flusher's lease lapses; another instance takes over
     assert.ok((await store.queues.locks.acquire(keys.owner, 'successor', 30_000, 60_000)).acquired);
     assert.equal(await store.queues.readNew(keys, 'stalled', 10, OWNER), null);
     assert.equal(await store.queues.claim(keys, 'stalled', OWNER, 0), null);

@@ -1,11 +1,12 @@
 import { LUA_NOW_MS } from './entry-time.fragment.js';
 import type { EntryReadResult } from '../entry.store.js';
 import { defineScript } from '../redis/redis-script.js';
+import { ENTRY_FORMAT, EntryFlags } from './entry-header.js';
 
 /**
  * Reads an entry in one round trip: the envelope, its write fence, and — on
  * standalone — the current versions of the namespace generation and its tags.
- * Sliding entries (flag 8 in the envelope) get their TTL reset here to their
+ * Sliding entries (EntryFlags.sliding in the header, see entry-header.ts) get their TTL reset here to their
  * full sliding TTL, capped by the envelope's hard expiry — whoever reads them.
  * On a miss, or a stale entry when asked, it also tries to take the load
  * lease, so a cold miss costs the same single round trip.
@@ -18,8 +19,8 @@ import { defineScript } from '../redis/redis-script.js';
 const LUA = `${LUA_NOW_MS}
 local value = redis.call('GET', KEYS[1])
 if value then
-  local hard, logical, created, flags = string.match(value, '^c1 (%d+) (%d+) (%d+) %d+ (%d+) ')
-  if flags and bit.band(tonumber(flags), 8) ~= 0 then
+  local hard, logical, created, flags = string.match(value, '^${ENTRY_FORMAT} (%d+) (%d+) (%d+) %d+ (%d+) ')
+  if flags and bit.band(tonumber(flags), ${EntryFlags.sliding}) ~= 0 then
     local ttl = math.min(tonumber(logical) - tonumber(created), tonumber(hard) - now)
     if ttl <= 0 then
       redis.call('DEL', KEYS[1])
@@ -33,7 +34,7 @@ local lease = -1
 if ARGV[1] ~= '' then
   local wants = not value
   if value and ARGV[3] == '1' then
-    local logical = tonumber(string.match(value, '^c1 %d+ (%d+) '))
+    local logical = tonumber(string.match(value, '^${ENTRY_FORMAT} %d+ (%d+) '))
     wants = logical ~= nil and logical <= now
   end
   if wants then

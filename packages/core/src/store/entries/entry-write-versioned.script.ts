@@ -1,4 +1,5 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
+import { ENTRY_FORMAT } from './entry-header.js';
 import { LUA_ENSURE_VERSION } from './tag-version.fragment.js';
 import { defineScript } from '../redis/redis-script.js';
 
@@ -8,8 +9,8 @@ import { defineScript } from '../redis/redis-script.js';
  * them in the same step (one command, whatever the number of tags); on
  * Cluster, where they live in other slots, it is given the versions ensured
  * just before. It builds the envelope body around them — `<head><generation>
- * <tagCount>\n` then `<tag>\n<version>\n` per tag, then the payload (see
- * entry-codec) — stamps its times from the server clock, moves the fence so
+ * <tagCount>\n` (entry-header.ts: entryHeaderHead, entryHeaderVersions) then
+ * `<tag>\n<version>\n` per tag, then the payload (see entry-codec) — stamps its times from the server clock, moves the fence so
  * in-flight loads cannot overwrite it, and wakes the key's waiters.
  *
  * KEYS: entry, fence, then the version keys (generation first; single server only)
@@ -33,7 +34,7 @@ for i = 1, count do body[#body + 1] = ARGV[10 + i] .. '\\n' .. versions[i + 1] .
 body[#body + 1] = ARGV[2]
 local hard = tonumber(ARGV[5])
 local physical = math.min(tonumber(ARGV[4]), hard)
-local header = 'c1 ' .. (now + hard) .. ' ' .. (now + tonumber(ARGV[3])) .. ' ' .. now .. ' '
+local header = '${ENTRY_FORMAT} ' .. (now + hard) .. ' ' .. (now + tonumber(ARGV[3])) .. ' ' .. now .. ' '
 redis.call('SET', KEYS[1], header .. table.concat(body), 'PX', physical)
 redis.call('PUBLISH', ARGV[8], ARGV[9])
 return versions

@@ -1,5 +1,6 @@
 import { LUA_NEXT_VERSION, LUA_NOW_MS } from './entry-time.fragment.js';
 import { defineScript } from '../redis/redis-script.js';
+import { ENTRY_FORMAT } from './entry-header.js';
 
 /**
  * Writes an entry envelope, stamping its times from the server clock.
@@ -41,7 +42,7 @@ if ARGV[5] ~= 'load' or fence == ARGV[6] then
   end
   local hard = tonumber(ARGV[4])
   local physical = math.min(tonumber(ARGV[3]), hard)
-  local header = 'c1 ' .. (now + hard) .. ' ' .. (now + tonumber(ARGV[2])) .. ' ' .. now .. ' '
+  local header = '${ENTRY_FORMAT} ' .. (now + hard) .. ' ' .. (now + tonumber(ARGV[2])) .. ' ' .. now .. ' '
   redis.call('SET', KEYS[1], header .. ARGV[1], 'PX', physical)
   written = 1
 end

@@ -4,7 +4,7 @@ import { lockReleaseScript } from './lock-release.script.js';
 import type { LockAcquireResult, LockKeys, LockStore } from '../lock.store.js';
 import { RedisBus } from '../redis/redis-bus.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import type { MessageBus } from '../store.js';
+import type { MessageBus } from '../message-bus.js';
 
 /** Locks on one Redis (standalone, Sentinel or the slot's master on Cluster): one script per step. */
 export class RedisLockStore implements LockStore {

@@ -1,4 +1,4 @@
-import type { BusSubscription, MessageBus, MessageHandler } from '../store.js';
+import type { BusSubscription, MessageBus, MessageHandler } from '../message-bus.js';
 
 /** In-process pub/sub with the delivery shape of Redis pub/sub (asynchronous, fire-and-forget). */
 export class MemoryBus implements MessageBus {

@@ -10,9 +10,7 @@ import type {
 import type { EntryKeys } from '../key-space.js';
 import type { MemoryBus } from './memory-bus.js';
 import { globToRegExp, type MemoryKeyValue } from './memory-kv.js';
-
-const HEADER = /^c1 (\d+) (\d+) (\d+) \d+ (\d+) /;
-const SLIDING = 8;
+import { EntryFlags, entryHeaderVersions, entryTimes, parseEntryHeader } from '../entries/entry-header.js';
 
 /** Entries in process, with exactly the semantics of the Redis scripts (the contract suite checks both). */
 export class MemoryEntryStore implements EntryStore {
@@ -25,9 +23,9 @@ export class MemoryEntryStore implements EntryStore {
     const { keys, lease } = request;
     const now = this.kv.now();
     let raw = this.kv.get(keys.entry) as Buffer | null;
-    const header = raw ? HEADER.exec(raw.subarray(0, 64).toString('latin1')) : null;
-    if (raw && header && Number(header[4]) & SLIDING) {
-      const ttl = Math.min(Number(header[2]) - Number(header[3]), Number(header[1]) - now);
+    const header = raw ? parseEntryHeader(raw) : undefined;
+    if (raw && header && header.flags & EntryFlags.sliding) {
+      const ttl = Math.min(header.logicalExpireAt - header.createdAt, header.hardExpireAt - now);
       if (ttl <= 0) {
         this.kv.delete(keys.entry);
         raw = null;
@@ -35,7 +33,7 @@ export class MemoryEntryStore implements EntryStore {
     }
     let leaseState: LeaseState = -1;
     if (lease) {
-      const wants = raw ? lease.whenStale && header !== null && Number(header[2]) <= now : true;
+      const wants = raw ? lease.whenStale && header !== undefined && header.logicalExpireAt <= now : true;
       if (wants) {
         leaseState = this.kv.setIfAbsent(keys.lease, lease.token, lease.ttlMs)
           ? 0
@@ -68,10 +66,10 @@ export class MemoryEntryStore implements EntryStore {
     let written = false;
     if (request.mode !== 'load' || fence === request.expectedFence) {
       if (request.mode !== 'load') this.kv.set(keys.fence, this.kv.nextVersion(keys.fence), request.fenceTtlMs);
-      const header = `c1 ${now + request.hardTtlMs} ${now + request.logicalTtlMs} ${now} `;
+      const times = entryTimes(now + request.hardTtlMs, now + request.logicalTtlMs, now);
       this.kv.set(
         keys.entry,
-        Buffer.concat([Buffer.from(header), request.body]),
+        Buffer.concat([Buffer.from(times), request.body]),
         Math.min(request.physicalTtlMs, request.hardTtlMs),
       );
       written = true;
@@ -86,7 +84,7 @@ export class MemoryEntryStore implements EntryStore {
     const versions = request.versions
       ? [...request.versions]
       : await this.ensureTags(request.versionKeys, request.versionTtlMs);
-    let versionSection = `${versions[0]} ${tags.length}\n`;
+    let versionSection = entryHeaderVersions(versions[0]!, tags.length);
     tags.forEach((tag, i) => (versionSection += `${tag}\n${versions[i + 1]}\n`));
     await this.write({
       ...request,

@@ -1,7 +1,7 @@
 import type { LockAcquireResult, LockKeys, LockStore } from '../lock.store.js';
 import { MemoryBus } from './memory-bus.js';
 import { MemoryKeyValue } from './memory-kv.js';
-import type { MessageBus } from '../store.js';
+import type { MessageBus } from '../message-bus.js';
 
 /** Locks in process, with the same contract as Redis (tokens, TTLs, fencing, release messages). */
 export class MemoryLockStore implements LockStore {

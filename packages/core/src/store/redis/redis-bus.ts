@@ -1,6 +1,6 @@
 import { consoleLogger, type CacheLogger } from '../../telemetry/logger.js';
 import type { RedisClient, RedisConnection } from './redis-connection.js';
-import type { BusSubscription, MessageBus, MessageHandler } from '../store.js';
+import type { BusSubscription, MessageBus, MessageHandler } from '../message-bus.js';
 
 export interface RedisBusOptions {
   /** Hears one line per change of the bus's state (down, listening again), never one per attempt. */
