@@ -10,6 +10,8 @@ const settings: CheckSettings = {
   mode: 'standalone l1=off faults=off',
   l1: false,
   l1TtlMs: 2_000,
+  versionsFromBus: false,
+  versionsTtlMs: 2_000,
   leaseTtlMs: 10_000,
   leaseWaitMs: 5_000,
   faults: false,
@@ -75,6 +77,27 @@ describe('checkHistory', () => {
     run.instances[0]!.origin = undefined;
     const { violations } = checkHistory(run, l1);
     expect(violations.map((v) => `${v.kind} ${v.message.split(' ')[0]}`)).toEqual(['stale-read get#2("k@r")']);
+  });
+
+  it('with versions from the bus, holds another instance to a tag invalidation once delivered, to a delete at once', () => {
+    const records = [
+      op(
+        { id: 0, kind: 'invalidateTags', key: undefined, tag: 't' },
+        { start: 10, end: 12, wrote: { k: 2 }, delivered: { 1: 20 } },
+      ),
+      op({ id: 1, kind: 'get', instance: 1 }, { start: 15, end: 16, version: 1, valueKey: 'k@r' }),
+      op({ id: 2, kind: 'get', instance: 1 }, { start: 21, end: 22, version: 1, valueKey: 'k@r' }),
+      op({ id: 3, kind: 'delete' }, { start: 30, end: 32, wrote: { k: 3 } }),
+      op({ id: 4, kind: 'get', instance: 1 }, { start: 33, end: 34, version: 2, valueKey: 'k@r' }),
+    ];
+    const run = history(records);
+    run.instances[0]!.origin = undefined;
+    const bus = { ...settings, versionsFromBus: true, mode: 'cluster l1=off faults=off versions=bus' };
+    const { violations } = checkHistory(run, bus);
+    expect(violations.map((v) => `${v.kind} ${v.message.split(' ')[0]}`)).toEqual([
+      'stale-read get#2("k@r")',
+      'stale-read get#4("k@r")',
+    ]);
   });
 
   it('reports a value served under the wrong key', () => {

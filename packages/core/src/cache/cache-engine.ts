@@ -11,6 +11,8 @@ import { CacheCounters } from '../telemetry/cache-stats.js';
 import { CacheTelemetry } from '../telemetry/open-telemetry/cache-telemetry.js';
 import { InvalidationBus, type BusMessage } from '../tiers/invalidation-bus.js';
 import { L1Tier, type L1Entry } from '../tiers/l1-tier.js';
+import { VersionCache } from '../tiers/version-cache.js';
+import { BusVersions } from './bus-versions.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { EntryFlags } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
@@ -45,7 +47,9 @@ export class CacheEngine {
   private readonly tokenPrefix = randomUUID();
   private tokenCount = 0;
   readonly l1: L1Tier | undefined;
-  readonly invalidationBus: InvalidationBus | undefined;
+  /** Copies of tag and generation versions, when reads validate entries from them instead of Redis. */
+  readonly versions: BusVersions | undefined;
+  readonly invalidationBus: InvalidationBus;
   /** OpenTelemetry spans and metrics; `undefined` while off, so the hot path checks one property. */
   readonly telemetry: CacheTelemetry | undefined;
 
@@ -71,10 +75,19 @@ export class CacheEngine {
       store.router,
     );
     this.telemetry = CacheTelemetry.create(options.telemetry, this.counters, () => this.breakers.state);
-    if (options.l1) {
-      this.l1 = new L1Tier(options.l1);
-      this.invalidationBus = new InvalidationBus(store.bus, this.l1, options.logger);
-    }
+    if (options.l1) this.l1 = new L1Tier(options.l1);
+    // On Cluster the tags and the generation live on other masters than the entry: reading them on every hit
+    // would make their masters serve every hit of the namespace (decision 33).
+    const source = options.versions.source ?? (store.router ? 'bus' : 'redis');
+    const copies =
+      source === 'bus' ? new VersionCache(options.versions, (namespace) => this.keySpace(namespace)) : undefined;
+    // Created even with nothing to keep: tag invalidations and clears are published for instances that have.
+    this.invalidationBus = new InvalidationBus(
+      store.bus,
+      [this.l1, copies].filter((receiver) => receiver !== undefined),
+      options.logger,
+    );
+    if (copies) this.versions = new BusVersions(copies, this.invalidationBus, options.lockTtlMs);
     this.codec = new ValueCodec({
       serializer: options.serializer,
       serializerFlag: options.serializerFlag,
@@ -130,7 +143,7 @@ export class CacheEngine {
 
   /** Keeps a copy of a fresh L2 read in L1, once this instance listens to the namespace's invalidation bus. */
   l1Fill(namespace: string, outcome: ReadOutcome, wanted: boolean | undefined, generation: number): void {
-    if (!this.l1 || !this.invalidationBus || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
+    if (!this.l1 || wanted === false || outcome.state !== 'fresh' || !outcome.entry) return;
     if (outcome.entry.flags & EntryFlags.sliding) return; // each hit must reach Redis to slide the TTL there
     // A read without the server's clock (a plain MGET: now is NaN) cannot bound the copy: never guess one.
     const remainingMs = outcome.entry.logicalExpireAt - outcome.read.now;
@@ -146,7 +159,7 @@ export class CacheEngine {
 
   /** Capture before reading Redis; hand to `l1Fill` (see L1Tier.generation). */
   l1Generation(namespace: string): number {
-    if (!this.l1 || !this.invalidationBus) return 0;
+    if (!this.l1) return 0;
     // A read that starts before this instance listens could miss the invalidation of what it reads:
     // it gets a generation no fill will accept, and starts the subscription for the reads after it.
     if (!this.invalidationBus.isListening(namespace)) {
@@ -156,13 +169,15 @@ export class CacheEngine {
     return this.l1.generation;
   }
 
-  /** After a Redis write succeeded: update this instance's L1 and tell the others. */
+  /**
+   * After a Redis write succeeded, before the call resolves: update this instance's copies and tell the
+   * others. Keys changed are news only for L1s; tag invalidations and clears are published whatever this
+   * instance keeps, for the instances that keep versions.
+   */
   changed(namespace: string, message: BusMessage): void {
-    if (!this.l1 || !this.invalidationBus) return;
-    if (message.op === 'clear') this.l1.dropNamespace(namespace);
-    else if (message.op === 'tags') this.l1.dropTags(namespace, message.tags);
-    else this.l1.drop(namespace, message.keys);
-    this.invalidationBus.publish(namespace, message);
+    this.l1?.apply(namespace, message);
+    this.versions?.copies.apply(namespace, message);
+    if (this.l1 || message.op === 'tags' || message.op === 'clear') this.invalidationBus.publish(namespace, message);
   }
 
   /**
@@ -205,7 +220,7 @@ export class CacheEngine {
 
   async close(): Promise<void> {
     this.telemetry?.close();
-    this.invalidationBus?.close();
+    this.invalidationBus.close();
     this.l1?.clear();
     if (this.ownsStore) await this.store.close();
   }

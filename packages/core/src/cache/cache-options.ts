@@ -19,6 +19,7 @@ import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
 import type { Serializer } from './serializer.js';
 import type { L1Options } from '../tiers/l1-tier.js';
+import type { VersionCacheOptions } from '../tiers/version-cache.js';
 
 /** CacheOptions with defaults applied and every value checked; the engine reads only this. */
 export interface ResolvedCacheOptions {
@@ -38,6 +39,8 @@ export interface ResolvedCacheOptions {
   /** How long a write fence outlives the write it records (covers any in-flight load). */
   fenceTtlMs: number;
   l1: L1Options | undefined;
+  /** `source` undefined: chosen by topology (the bus on Cluster). */
+  versions: { source: 'redis' | 'bus' | undefined } & VersionCacheOptions;
   logger: CacheLogger;
   /** `undefined` while OpenTelemetry is off. */
   telemetry: ResolvedTelemetryOptions | undefined;
@@ -55,6 +58,7 @@ export const CACHE_DEFAULTS = {
   lock: LOCK_DEFAULTS,
   breaker: BREAKER_DEFAULTS,
   l1: { maxEntries: 10_000, ttl: '10s' },
+  versions: { ttl: '10s', maxEntries: 50_000 },
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -112,6 +116,7 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     breakerResetMs: breaker.resetMs,
     fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtl * 10),
     l1: resolveL1(options.l1),
+    versions: resolveVersions(options.versions),
     logger: options.logger ?? consoleLogger,
     telemetry: resolveTelemetryOptions(options.telemetry),
   };
@@ -126,5 +131,18 @@ function resolveL1(option: CacheOptions['l1']): L1Options | undefined {
     maxEntries: positiveInteger(option.maxEntries ?? CACHE_DEFAULTS.l1.maxEntries, 'l1.maxEntries'),
     maxBytes: option.maxBytes === undefined ? undefined : positiveInteger(option.maxBytes, 'l1.maxBytes'),
     ttlMs: toMs(option.ttl ?? CACHE_DEFAULTS.l1.ttl, 'l1.ttl'),
+  };
+}
+
+function resolveVersions(option: CacheOptions['versions']): ResolvedCacheOptions['versions'] {
+  optionsObject(option, 'versions');
+  const source = option?.source;
+  if (source !== undefined && source !== 'redis' && source !== 'bus') {
+    throw new CacheConfigError('versions.source', source, "'redis' or 'bus'");
+  }
+  return {
+    source,
+    ttlMs: toMs(option?.ttl ?? CACHE_DEFAULTS.versions.ttl, 'versions.ttl'),
+    maxEntries: positiveInteger(option?.maxEntries ?? CACHE_DEFAULTS.versions.maxEntries, 'versions.maxEntries'),
   };
 }

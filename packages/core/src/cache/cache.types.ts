@@ -38,6 +38,15 @@ export interface CacheOptions {
    * invalidation bus on Redis pub/sub. `ttl` bounds how stale a copy can be if a message is lost. Default off.
    */
   l1?: false | { maxEntries?: number; maxBytes?: number; ttl?: Duration };
+  /**
+   * Where a read learns the current versions of an entry's tags and of the namespace generation, which decide
+   * whether it may be served. `'redis'`: from Redis on every read — strict (on a single server they ride in the
+   * entry's own script; on Cluster they are one more command on each master holding a tag or the generation).
+   * `'bus'`: from in-process copies kept current by the invalidation bus, each living at most `ttl` — a hit is
+   * one command on the entry's node; another instance's invalidation is seen once its message arrived (see
+   * docs/consistency.md). Default `source`: `'redis'` on a single server, `'bus'` on Cluster.
+   */
+  versions?: { source?: 'redis' | 'bus'; ttl?: Duration; maxEntries?: number };
   /** Circuit breaker: open after `threshold` consecutive failures, probe after `resetAfter`. */
   breaker?: { threshold?: number; resetAfter?: Duration };
   logger?: CacheLogger;

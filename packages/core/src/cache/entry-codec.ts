@@ -16,9 +16,11 @@ import { EntryFlags, entryHeaderRest, parseEntryHeader } from '../store/entries/
  * `generation` and the tag versions are those read when the load began; the
  * entry is valid only while they are still current. A reader that meets
  * another leading token treats the entry as a miss, which is how the format
- * can evolve (see docs/operations.md).
+ * can evolve (see docs/operations.md). A `set` leaves the versions to its
+ * write script, which ensures them and writes that part itself
+ * (`entry-write-versioned.script.ts`): it encodes only the head and payload.
  */
-export { ENTRY_FORMAT, EntryFlags } from '../store/entries/entry-header.js';
+export { ENTRY_FORMAT, EntryFlags, entryHeaderHead as encodeEntryHead } from '../store/entries/entry-header.js';
 
 /**
  * The format of a `Buffer` value stored as its own bytes, whatever the serializer: both format bits set, a

@@ -3,6 +3,7 @@ import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import { decodeEntry, EntryFlags, type DecodedEntry } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
+import { versionKeysToRead, versionsCurrent } from './version-check.js';
 
 export interface ReadRequest {
   /**
@@ -19,9 +20,11 @@ export interface ReadRequest {
 /**
  * Reads one entry and decides whether it may be served: the namespace
  * generation and every tag version recorded at load time must still be
- * current. On standalone that is one round trip when the caller passes the
- * entry's tags (decorators always do); an entry with tags the caller did not
- * name costs one more read of their versions.
+ * current (`version-check.ts`). Reading them from Redis, that is one round
+ * trip on standalone when the caller passes the entry's tags (decorators
+ * always do); an entry with tags the caller did not name costs one more read
+ * of their versions. From the bus's copies, a read is one command on the
+ * entry's node.
  */
 export async function readEntry(
   engine: CacheEngine,
@@ -31,7 +34,7 @@ export async function readEntry(
   request: ReadRequest = {},
 ): Promise<ReadOutcome> {
   const keys = keySpace.entry(key);
-  const tagKeys = engine.tagKeys(keySpace, tags);
+  const tagKeys = versionKeysToRead(engine, keySpace, tags);
   if (request.peekFirst) {
     const peeked = await engine.store.entries.peek(keys, tagKeys);
     // Nothing to slide and no lease wanted: the script would read what the plain read did, so a miss is final.
@@ -70,10 +73,9 @@ async function validate(
   entry: DecodedEntry,
   freshIfCurrent: boolean,
 ): Promise<ReadOutcome> {
-  const current = tagsCurrentAsRead(entry, tags, read);
-  if (current === false || (current === undefined && !(await tagsCurrent(engine, keySpace, entry, tags)))) {
-    return missOf(read, keys);
-  }
+  let current = versionsCurrent(engine, keySpace, entry, tags, read);
+  if (typeof current !== 'boolean') current = await current;
+  if (!current) return missOf(read, keys);
   let value: unknown;
   try {
     value = engine.codec.decode(entry.payload, entry.flags);
@@ -86,36 +88,4 @@ async function validate(
   }
   const fresh = freshIfCurrent || entry.flags & EntryFlags.sliding || read.now < entry.logicalExpireAt;
   return { state: fresh ? 'fresh' : 'stale', value, entry, read, keys };
-}
-
-/**
- * Whether the generation and every tag version the entry recorded are still current, from the versions
- * this read fetched: `undefined` when the entry carries a tag the caller did not name (its version must be
- * read). The usual case — the caller names the entry's tags — allocates nothing.
- */
-function tagsCurrentAsRead(
-  entry: DecodedEntry,
-  requested: readonly string[],
-  read: EntryReadResult,
-): boolean | undefined {
-  if (read.tagVersions[0] !== entry.generation) return false;
-  let allKnown = true;
-  for (const [tag, version] of entry.tags) {
-    const index = requested.indexOf(tag);
-    if (index < 0) allKnown = false;
-    else if ((read.tagVersions[index + 1] ?? null) !== version) return false;
-  }
-  return allKnown ? true : undefined;
-}
-
-/** `tagsCurrentAsRead` for an entry with tags the caller did not name: reads their versions. */
-async function tagsCurrent(
-  engine: CacheEngine,
-  keySpace: KeySpace,
-  entry: DecodedEntry,
-  requested: readonly string[],
-): Promise<boolean> {
-  const unknown = entry.tags.filter(([tag]) => !requested.includes(tag));
-  const versions = await engine.store.entries.readTags(unknown.map(([tag]) => keySpace.tag(tag)));
-  return unknown.every(([, version], i) => (versions[i] ?? null) === version);
 }

@@ -1,7 +1,7 @@
 import type { EntryKeys, KeySpace } from '../store/key-space.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { GetOrSetOptions } from './cache.types.js';
-import { encodeEntryBody, EntryFlags } from './entry-codec.js';
+import { encodeEntryBody, encodeEntryHead, EntryFlags } from './entry-codec.js';
 import type { ReadOutcome } from './read-outcome.js';
 import { entryLifetimes } from './ttl-policy.js';
 
@@ -32,10 +32,21 @@ export class EntryWriter {
     holdMs: number,
   ): Promise<{ versions: string[]; fence: string }> {
     const [versions, fence] = await Promise.all([
-      this.tagVersions(tags),
+      this.recordableVersions(tags),
       this.engine.store.entries.claimFence(keys.fence, holdMs),
     ]);
     return { versions, fence };
+  }
+
+  /**
+   * The versions a load records: the bus's copies when Redis extended their keys' life recently (see
+   * `BusVersions.ensured`), else `tagVersions`. A copy older than Redis's version only makes the entry
+   * invalid sooner: the value was loaded after the version it records.
+   */
+  recordableVersions(tags: readonly string[]): Promise<string[]> {
+    const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
+    const copied = this.engine.versions?.ensured(this.namespace, keys);
+    return copied ? Promise.resolve(copied) : this.tagVersions(tags);
   }
 
   /** Keeps a load's fence claim alive; false once the fence moved (the load can no longer be written). */
@@ -44,9 +55,13 @@ export class EntryWriter {
   }
 
   /** Versions of the namespace generation and of `tags` (created when missing), generation first. */
-  tagVersions(tags: readonly string[]): Promise<string[]> {
+  async tagVersions(tags: readonly string[]): Promise<string[]> {
     const keys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
-    return this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
+    const captured = this.engine.versions?.capture(this.namespace) ?? -1;
+    const sentAt = Date.now();
+    const versions = await this.engine.store.entries.ensureTags(keys, this.tagTtlMs());
+    this.engine.versions?.learn(this.namespace, keys, versions, captured, sentAt);
+    return versions;
   }
 
   /** Tag state must outlive every entry that recorded it: at least maxTtl, plus a lease of slack. */
@@ -54,13 +69,43 @@ export class EntryWriter {
     return this.engine.options.maxTtlMs + this.engine.options.lockTtlMs;
   }
 
-  /** Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. */
+  /**
+   * Authoritative write (set, write-through): moves the fence so in-flight loads cannot overwrite it. The
+   * store ensures the tag versions in the same script (one command on a single server, however many tags),
+   * unless the bus's copies of them are recent enough to record as they are (`recordableVersions`).
+   */
   async write<T>(key: string, value: T, options: GetOrSetOptions<T>): Promise<boolean> {
     const tags = options.tags ?? [];
-    const body = this.body(key, value, options, tags, await this.tagVersions(tags), 0);
-    if (!body) return false;
+    const encoded = this.engine.codec.encode(key, value);
+    const flags = encoded.flags | (options.sliding ? EntryFlags.sliding : 0);
+    // The size limit is checked on the body as it will be stored, the versions' few bytes apart.
+    const sized = encodeEntryBody({
+      deltaMs: 0,
+      flags,
+      generation: '',
+      tags: tags.map((tag) => [tag, '']),
+      payload: encoded.payload,
+    });
+    if (!this.withinSize(key, sized)) return false;
+    const versionKeys = [this.keySpace.generation, ...tags.map((tag) => this.keySpace.tag(tag))];
     const keys = this.keySpace.entry(key);
-    return this.send(keys, value, options, body, 'write', '', '');
+    const copied = this.engine.versions?.ensured(this.namespace, versionKeys);
+    const captured = this.engine.versions?.capture(this.namespace) ?? -1;
+    const sentAt = Date.now();
+    const versions = await this.engine.store.entries.writeVersioned({
+      keys,
+      head: encodeEntryHead(0, flags),
+      payload: encoded.payload,
+      versionKeys,
+      versions: copied,
+      tags,
+      versionTtlMs: this.tagTtlMs(),
+      ...entryLifetimes(value, options, this.engine.options),
+      fenceTtlMs: this.engine.options.fenceTtlMs,
+      wake: this.wake(keys),
+    });
+    if (!copied) this.engine.versions?.learn(this.namespace, versionKeys, versions, captured, sentAt);
+    return true;
   }
 
   /**
@@ -128,6 +173,10 @@ export class EntryWriter {
       tags: tags.map((tag, i) => [tag, versions[i + 1]!] as const),
       payload: encoded.payload,
     });
+    return this.withinSize(key, body) ? body : undefined;
+  }
+
+  private withinSize(key: string, body: Buffer): boolean {
     if (body.length > this.engine.options.maxValueSize) {
       this.engine.counters.increment(this.keySpace.namespace, 'skippedWrites');
       this.engine.warnOnce(
@@ -135,9 +184,9 @@ export class EntryWriter {
         `cache "${this.keySpace.namespace}": value for "${key}" is ${body.length} bytes, over maxValueSize ` +
           `(${this.engine.options.maxValueSize}); it was not cached (raise maxValueSize or cache less).`,
       );
-      return undefined;
+      return false;
     }
-    return body;
+    return true;
   }
 
   private send<T>(

@@ -75,9 +75,11 @@ export class NamespacedCache implements Cache {
     if (!this.engine.available(route)) return this.unavailable(undefined);
     const generation = this.engine.l1Generation(this.namespace);
     try {
+      // One command whatever the entry turns out to be: the read script. A plain MGET first would serve only
+      // entries that neither slide nor have a stale window, and cost a second command for the others.
       const outcome = await this.engine.guard(
         this.namespace,
-        () => readEntry(this.engine, this.keySpace, key, tags, { peekFirst: !this.engine.fillsL1(options.l1) }),
+        () => readEntry(this.engine, this.keySpace, key, tags),
         route,
       );
       this.engine.counters.increment(this.namespace, outcome.state === 'fresh' ? 'hits' : 'misses');
@@ -202,7 +204,7 @@ export class NamespacedCache implements Cache {
     return this.engine.counters.snapshot(
       this.namespace,
       this.engine.breakers.state,
-      this.engine.invalidationBus?.lastLagMs ?? 0,
+      this.engine.invalidationBus.lastLagMs,
       this.engine.breakers.nodeStates(),
     );
   }

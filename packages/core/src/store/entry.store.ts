@@ -38,6 +38,27 @@ export interface EntryWriteRequest {
   wake: WakeSignal;
 }
 
+/** An authoritative write (set) whose versions the store ensures and records itself. */
+export interface VersionedWriteRequest {
+  keys: EntryKeys;
+  /** The body's fields before its versions (`<deltaMs> <flags> `, see entry-codec). */
+  head: string;
+  /** The serialized value: the body's end, after the versions. */
+  payload: Buffer;
+  /** The namespace generation's key, then each tag's: ensured (created when missing, kept alive `versionTtlMs`). */
+  versionKeys: readonly string[];
+  /** The tags' names, in the order of their keys. */
+  tags: readonly string[];
+  /** Versions already ensured, one per version key: recorded as given, without a call to their keys. */
+  versions?: readonly string[];
+  versionTtlMs: number;
+  logicalTtlMs: number;
+  physicalTtlMs: number;
+  hardTtlMs: number;
+  fenceTtlMs: number;
+  wake: WakeSignal;
+}
+
 export interface WakeSignal {
   channel: string;
   message: string;
@@ -54,6 +75,12 @@ export interface EntryStore {
   peek(keys: EntryKeys, tagKeys: readonly string[]): Promise<EntryReadResult>;
   /** Resolves true when written, false when dropped because the fence moved. */
   write(request: EntryWriteRequest): Promise<boolean>;
+  /**
+   * An authoritative write that ensures the generation and tag versions and records them in the body (one
+   * command on a single server, whatever the number of tags). Moves the fence like `write` in 'write' mode.
+   * Resolves the versions recorded, generation first.
+   */
+  writeVersioned(request: VersionedWriteRequest): Promise<string[]>;
   /**
    * Claims the write fence for a load about to run its loader: resolves the
    * current fence (a new version when there is none) and makes it live at

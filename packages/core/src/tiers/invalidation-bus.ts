@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { invalidationChannel } from '../store/key-space.js';
 import type { BusSubscription, MessageBus } from '../store/store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
-import type { L1Tier } from './l1-tier.js';
 
 /** What changed; never a value. */
 export type BusMessage = { op: 'set' | 'delete'; keys: string[] } | { op: 'tags'; tags: string[] } | { op: 'clear' };
+
+/** What keeps in-process copies the bus makes safe: L1 values, tag and generation versions. */
+export interface BusReceiver {
+  /** A change made by another instance (or by this one, applied before its call resolves). */
+  apply(namespace: string, message: BusMessage): void;
+  /** Messages of `namespace` can be missed from now on; without one, messages of every namespace may have been. */
+  forget(namespace?: string): void;
+}
 
 interface WireMessage {
   /** Sender instance, to ignore our own echoes. */
@@ -16,11 +23,13 @@ interface WireMessage {
 }
 
 /**
- * Keeps every instance's L1 coherent: after a Redis write succeeds, the
- * writer publishes which keys, tags or namespace changed; receivers drop their
- * copies. Failed publishes are retried; while the subscription is down L1
- * holds nothing of the namespace and takes no fills, and a resubscription
- * (after a reconnect, when messages may have been missed) clears L1.
+ * Keeps every instance's in-process copies coherent (L1 values, and tag and
+ * generation versions when they come from the bus): after a Redis write
+ * succeeds, the writer publishes which keys, tags or namespace changed;
+ * receivers drop their copies. Failed publishes are retried; while the
+ * subscription is down the receivers hold nothing of the namespace and take no
+ * fills, and a resubscription (after a reconnect, when messages may have been
+ * missed) clears them.
  */
 export class InvalidationBus {
   readonly origin = randomUUID();
@@ -33,12 +42,12 @@ export class InvalidationBus {
 
   constructor(
     private readonly bus: MessageBus,
-    private readonly l1: L1Tier,
+    private readonly receivers: readonly BusReceiver[],
     private readonly logger: CacheLogger,
   ) {
     bus.onResubscribe?.(() => {
-      this.l1.clear();
-      this.logger.warn('L1 cleared: the invalidation bus reconnected and may have missed messages');
+      for (const receiver of this.receivers) receiver.forget();
+      this.logger.warn('in-process copies dropped: the invalidation bus reconnected and may have missed messages');
     });
   }
 
@@ -54,8 +63,8 @@ export class InvalidationBus {
         invalidationChannel(namespace),
         (raw) => this.receive(namespace, raw),
         (listening) => {
-          // Invalidations published from now on cannot reach us: what L1 holds may go stale unseen.
-          if (!listening) this.l1.dropNamespace(namespace);
+          // Invalidations published from now on cannot reach us: what the receivers hold may go stale unseen.
+          if (!listening) for (const receiver of this.receivers) receiver.forget(namespace);
         },
       );
       this.subscriptions.set(namespace, subscription);
@@ -64,8 +73,8 @@ export class InvalidationBus {
   }
 
   /**
-   * True while the subscription is confirmed on the live connection. Filling L1
-   * at any other time could keep a copy whose invalidation we never hear.
+   * True while the subscription is confirmed on the live connection. Filling a
+   * copy at any other time could keep a copy whose invalidation we never hear.
    */
   isListening(namespace: string): boolean {
     return this.subscriptions.get(namespace)?.isListening() ?? false;
@@ -98,10 +107,7 @@ export class InvalidationBus {
     this.lastLagMs = Math.max(0, Date.now() - wire.s);
     this.lagTotalMs += this.lastLagMs;
     this.received++;
-    const message = wire.m;
-    if (message.op === 'clear') this.l1.dropNamespace(namespace);
-    else if (message.op === 'tags') this.l1.dropTags(namespace, message.tags);
-    else this.l1.drop(namespace, message.keys);
+    for (const receiver of this.receivers) receiver.apply(namespace, wire.m);
   }
 
   private queueRetry(namespace: string, payload: string): void {

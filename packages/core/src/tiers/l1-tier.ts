@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { BusMessage, BusReceiver } from './invalidation-bus.js';
 
 /** A value held in process, with what is needed to know when it must go. */
 export interface L1Entry {
@@ -19,7 +20,7 @@ export interface L1Options {
  * by an estimate of bytes), each living at most `ttl` — the bound on how stale
  * it can be if an invalidation message is lost.
  */
-export class L1Tier {
+export class L1Tier implements BusReceiver {
   private readonly lru: LRUCache<string, L1Entry>;
   private readonly byTag = new Map<string, Set<string>>();
   /**
@@ -91,6 +92,17 @@ export class L1Tier {
   clear(): void {
     this.generation++;
     this.lru.clear();
+  }
+
+  apply(namespace: string, message: BusMessage): void {
+    if (message.op === 'clear') this.dropNamespace(namespace);
+    else if (message.op === 'tags') this.dropTags(namespace, message.tags);
+    else this.drop(namespace, message.keys);
+  }
+
+  forget(namespace?: string): void {
+    if (namespace === undefined) this.clear();
+    else this.dropNamespace(namespace);
   }
 
   get size(): number {

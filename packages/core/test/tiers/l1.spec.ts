@@ -132,7 +132,7 @@ describe('L1: the in-process tier', () => {
     await cache.get('k');
     expect(cache.stats().l1Hits).toBe(hitsBefore + 1);
     await admin.client('KILL', 'TYPE', 'pubsub');
-    await within(5_000, async () => logger.lines.some((line) => line.includes('L1 cleared')));
+    await within(5_000, async () => logger.lines.some((line) => line.includes('in-process copies dropped')));
     await cache.get('k');
     expect(cache.stats().l1Hits).toBe(hitsBefore + 1); // went to Redis: L1 was cleared
     await admin.quit();

@@ -30,6 +30,8 @@ export interface CacheModuleOptions {
   maxValueSize?: number;
   /** In-process tier in front of Redis, kept coherent across instances by Redis pub/sub. Default `false`. */
   l1?: CacheOptions['l1'];
+  /** Where reads learn tag and generation versions: Redis (strict) or bus-kept copies. Default by topology. */
+  versions?: CacheOptions['versions'];
   /** Redis trouble never fails a cached call. Default `true`. */
   failOpen?: boolean;
   /** Per-command timeout. Default `'250ms'`. */

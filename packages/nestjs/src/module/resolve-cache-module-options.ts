@@ -14,6 +14,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'compression',
   'maxValueSize',
   'l1',
+  'versions',
   'failOpen',
   'commandTimeout',
   'lock',

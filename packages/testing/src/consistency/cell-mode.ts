@@ -4,14 +4,25 @@ import type { Profile } from './history.types.js';
 
 export type Topology = 'standalone' | 'cluster';
 
+/** Where reads learn tag and generation versions (the cache's `versions.source`). */
+export type VersionSource = 'redis' | 'bus';
+
 export interface CellMode {
   topology: Topology;
   l1: boolean;
   faults: boolean;
+  versions: VersionSource;
+}
+
+/** The cache's own default: the bus on Cluster, Redis on a single server. */
+export function defaultVersions(topology: Topology): VersionSource {
+  return topology === 'cluster' ? 'bus' : 'redis';
 }
 
 export function modeName(mode: CellMode): string {
-  return `${mode.topology} l1=${mode.l1 ? 'on' : 'off'} faults=${mode.faults ? 'on' : 'off'}`;
+  return (
+    `${mode.topology} l1=${mode.l1 ? 'on' : 'off'} faults=${mode.faults ? 'on' : 'off'}` + ` versions=${mode.versions}`
+  );
 }
 
 /** Where the cell's Redis is: one server, or the nodes of a Cluster. */

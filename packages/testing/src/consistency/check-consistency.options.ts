@@ -1,5 +1,5 @@
 import type { CacheOptions } from '@cachet/core';
-import type { Topology } from './cell-mode.js';
+import type { Topology, VersionSource } from './cell-mode.js';
 import type { FaultProxyTarget } from './fault-proxy.js';
 
 export interface CheckConsistencyOptions {
@@ -13,10 +13,14 @@ export interface CheckConsistencyOptions {
   keys?: number;
   /** Cache instances, each on its own connection; instance 0 is the one behind the fault proxy. Default 3. */
   instances?: number;
-  /** Matrix axes; each takes one value or a list. Defaults: standalone; L1 off and on; faults off and on. */
+  /**
+   * Matrix axes; each takes one value or a list. Defaults: standalone; L1 off and on; faults off and on; the
+   * cache's default version source of each topology (`'redis'` standalone, `'bus'` Cluster).
+   */
   topology?: Topology | Topology[];
   l1?: boolean | boolean[];
   faults?: boolean | boolean[];
+  versions?: VersionSource | VersionSource[];
   /** Include write-behind writes (append, then cache) with read-your-writes and no-loss checks. Default true. */
   writeBehind?: boolean;
   /** Histories run side by side in each cell. Default 8. */

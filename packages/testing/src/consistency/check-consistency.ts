@@ -1,7 +1,7 @@
 import { CachetError, ErrorCodes } from '@cachet/core';
 import { startRedis, type RedisServerHandle } from '../start-redis.js';
 import { startRedisCluster, type RedisClusterHandle } from '../start-redis-cluster.js';
-import { modeName, type CellMode, type CellTarget, type Topology } from './cell-mode.js';
+import { defaultVersions, modeName, type CellMode, type CellTarget, type Topology } from './cell-mode.js';
 import { CHECK_DEFAULTS, type CheckConsistencyOptions } from './check-consistency.options.js';
 import { checkerError } from './checker-error.js';
 import {
@@ -84,8 +84,10 @@ function matrix(options: CheckConsistencyOptions): CellMode[] {
     value === undefined ? fallback : Array.isArray(value) ? value : [value];
   const modes: CellMode[] = [];
   for (const topology of list(options.topology, ['standalone' as Topology])) {
-    for (const l1 of list(options.l1, [false, true])) {
-      for (const faults of list(options.faults, [false, true])) modes.push({ topology, l1, faults });
+    for (const versions of list(options.versions, [defaultVersions(topology)])) {
+      for (const l1 of list(options.l1, [false, true])) {
+        for (const faults of list(options.faults, [false, true])) modes.push({ topology, l1, faults, versions });
+      }
     }
   }
   return modes;
@@ -112,6 +114,7 @@ function emptyModeReport(mode: CellMode): ModeReport {
     topology: mode.topology,
     l1: mode.l1,
     faults: mode.faults,
+    versions: mode.versions,
     histories: 0,
     operations: 0,
     violations: [],

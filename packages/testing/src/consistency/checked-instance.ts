@@ -72,6 +72,7 @@ export function openCheckedInstance(place: InstancePlace, persist: PersistRoute)
     ...PROFILE_OPTIONS[profile],
     ...settings.cache,
     l1: mode.l1 ? (settings.cache.l1 ?? { ttl: '2s' }) : false,
+    versions: { ttl: '2s', ...settings.cache.versions, source: mode.versions },
     namespace,
   };
   const store = RedisStore.connect(redis, { commandTimeoutMs: 1_500 }, { logger: quietLogger });

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConsistency } from './check-consistency.js';
-import type { Topology } from './cell-mode.js';
+import type { Topology, VersionSource } from './cell-mode.js';
 import { formatReport } from './consistency-report.js';
 
 const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
@@ -12,6 +12,7 @@ const usage = `Usage: node packages/testing/dist/consistency/cli.js [options]
   --topology LIST    standalone,cluster (default both)
   --l1 LIST          on,off (default both)
   --faults LIST      on,off (default both)
+  --versions LIST    redis,bus: where reads learn tag versions (default: each topology's own, bus on Cluster)
   --concurrency N    histories side by side per cell (default 32 here)
   --replay SEED      run only the history with this seed, in every selected mode
   --replay-ops LIST  with --replay: only these ops (ids as printed), and the ops they follow
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     topology: { type: 'string' },
     l1: { type: 'string' },
     faults: { type: 'string' },
+    versions: { type: 'string' },
     concurrency: { type: 'string' },
     replay: { type: 'string' },
     'replay-ops': { type: 'string' },
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
     ],
     l1: switches(values.l1),
     faults: switches(values.faults),
+    versions: values.versions?.split(',').map((item) => item.trim()) as VersionSource[] | undefined,
     concurrency: number(values.concurrency) ?? 32,
     replay: number(values.replay),
     replayOps: values['replay-ops']?.split(',').map((id) => number(id.trim())!),

@@ -26,7 +26,7 @@ export class ConsistencyCell {
     readonly settings: CellSettings,
     index: number,
   ) {
-    this.namespace = `chk${index}-${mode.topology[0]}${mode.l1 ? 'l' : 'n'}${mode.faults ? 'f' : 'h'}`;
+    this.namespace = `chk${index}-${mode.topology[0]}${mode.l1 ? 'l' : 'n'}${mode.faults ? 'f' : 'h'}${mode.versions[0]}`;
   }
 
   static async open(

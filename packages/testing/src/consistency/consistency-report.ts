@@ -15,6 +15,7 @@ export interface ModeReport {
   topology: 'standalone' | 'cluster';
   l1: boolean;
   faults: boolean;
+  versions: 'redis' | 'bus';
   histories: number;
   operations: number;
   violations: Violation[];
@@ -131,10 +132,10 @@ export function formatReport(report: ConsistencyReport, limit = 20): string {
 }
 
 export function formatViolation(violation: Violation): string[] {
-  const [topology, l1, faults] = violation.mode.split(' ');
+  const [topology, l1, faults, versions] = violation.mode.split(' ');
   const replay =
     `checkConsistency({ replay: ${violation.historySeed}, topology: '${topology}', ` +
-    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'}` +
+    `l1: ${l1 === 'l1=on'}, faults: ${faults === 'faults=on'}, versions: '${versions?.slice('versions='.length)}'` +
     (violation.ops.length > 0 ? `, replayOps: [${violation.ops.join(', ')}]` : '') +
     ' })';
   return [

@@ -2,12 +2,25 @@ import type { CheckResult, CheckSettings } from './history-check.types.js';
 import type { HistoryRun } from './history-runner.js';
 import type { OpRecord } from './history.types.js';
 
-/** When a mutation's effect must be visible on `instance`: at once on its own, after bus delivery on others (L1). */
+/**
+ * Whether another instance sees a mutation only once its bus message arrived: every change with L1; tag
+ * invalidations and clears when versions are validated from bus-kept copies.
+ */
+function busBound(mutation: OpRecord, settings: CheckSettings): boolean {
+  const kind = mutation.spec.kind;
+  return settings.l1 || (settings.versionsFromBus && (kind === 'invalidateTags' || kind === 'clear'));
+}
+
+/** When a mutation's effect must be visible on `instance`: at once on its own, after bus delivery on others. */
 export function effectiveEnd(mutation: OpRecord, instance: number, settings: CheckSettings): number {
-  if (!settings.l1 || mutation.spec.instance === instance) return mutation.end;
+  if (!busBound(mutation, settings) || mutation.spec.instance === instance) return mutation.end;
   const delivered = mutation.delivered?.[instance];
-  if (delivered === undefined) return mutation.end + settings.l1TtlMs;
+  if (delivered === undefined) return mutation.end + Math.max(settings.l1 ? settings.l1TtlMs : 0, copyTtl(settings));
   return Math.max(mutation.end, delivered);
+}
+
+function copyTtl(settings: CheckSettings): number {
+  return settings.versionsFromBus ? settings.versionsTtlMs : 0;
 }
 
 /**
@@ -21,7 +34,7 @@ export function attributeDeliveries(
   settings: CheckSettings,
   result: CheckResult,
 ): void {
-  if (!settings.l1) return;
+  if (!busBound(mutation, settings)) return;
   const sender = run.instances[mutation.spec.instance]!;
   if (!sender.origin) return;
   const channel = `${run.namespace}:b`;

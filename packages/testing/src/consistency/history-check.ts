@@ -111,7 +111,7 @@ export function checkHistory(run: HistoryRun, settings: CheckSettings): CheckRes
       `${spec.kind}#${spec.id}("${actual}") on instance ${spec.instance} started ` +
         `${(record.start - floor.end).toFixed(1)} ms after ${floor.spec.kind}#${floor.spec.id} ` +
         `(instance ${floor.spec.instance}, wrote v${floor.wrote![key]}) resolved` +
-        (settings.l1 && floor.spec.instance !== spec.instance
+        (floor.delivered !== undefined && floor.spec.instance !== spec.instance
           ? lag === undefined
             ? ' (its bus message never arrived)'
             : ` and ${(record.start - lag).toFixed(1)} ms after the bus delivered it`

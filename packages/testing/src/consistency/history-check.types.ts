@@ -5,6 +5,12 @@ export interface CheckSettings {
   l1: boolean;
   /** How long an L1 copy may live when its invalidation never arrives. */
   l1TtlMs: number;
+  /**
+   * Reads validate entries from bus-kept version copies: another instance's tag invalidation or clear is held
+   * to a read from the moment the bus delivered it there (or `versionsTtlMs` after it resolved, if never).
+   */
+  versionsFromBus: boolean;
+  versionsTtlMs: number;
   /** Lease and lease-wait of the history's profile, ms. */
   leaseTtlMs: number;
   leaseWaitMs: number;

@@ -125,7 +125,7 @@ export async function runHistory(spec: HistorySpec, context: RunContext): Promis
     }
     if (appended.size > 0) await waitPersisted(source, appended);
     // Let the last invalidations reach the other instances, so the bus log (and its lag figure) is complete.
-    if (cell.mode.l1) await sleep(50);
+    if (cell.mode.l1 || cell.mode.versions === 'bus') await sleep(50);
   } finally {
     unregister();
   }

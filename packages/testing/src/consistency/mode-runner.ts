@@ -82,6 +82,8 @@ export async function runMode(
           mode: name,
           l1: mode.l1,
           l1TtlMs: l1TtlMs(options),
+          versionsFromBus: mode.versions === 'bus',
+          versionsTtlMs: toMs(options.cache?.versions?.ttl ?? '2s', 'versions.ttl'),
           leaseTtlMs: leaseMs(spec.profile, options, 'ttl'),
           leaseWaitMs: leaseMs(spec.profile, options, 'wait'),
           faults: mode.faults,

@@ -48,6 +48,30 @@ export function entryStoreContract(getStore: () => Store, test?: ContractTestApi
     assertBetween(await store.entries.pttl(k.entry), 19_000, 20_000, 'PTTL of the entry');
   });
 
+  it('writes with the versions it ensured (or was given), and moves the fence like an authoritative write', async () => {
+    const store = getStore();
+    const space = keySpace();
+    const k = space.entry('versioned');
+    const written = (payload: string, tags: string[], versions?: string[]) =>
+      store.entries.writeVersioned({
+        ...{ keys: k, head: '0 0 ', payload: Buffer.from(payload), tags, versions, versionTtlMs: 60_000, ...baseWrite },
+        versionKeys: [space.generation, ...tags.map((tag) => space.tag(tag))],
+      });
+    const body = async () => (await store.entries.read({ keys: k, tagKeys: [] })).raw!.toString();
+    const [, existingA] = await store.entries.ensureTags([space.generation, space.tag('a')], 60_000);
+    const before = await store.entries.read({ keys: k, tagKeys: [] });
+    const versions = await written('payload', ['a', 'b']);
+    assert.equal(versions[1], existingA, 'an existing version is kept');
+    assert.deepEqual(await store.entries.readTags([space.generation, space.tag('a'), space.tag('b')]), versions);
+    assertBetween(await store.entries.pttl(space.tag('b')), 59_000, 60_000, 'PTTL of the created tag');
+    const [g, a, b] = versions;
+    assert.ok((await body()).endsWith(`0 0 ${g} 2\na\n${a}\nb\n${b}\npayload`), 'the body records the versions');
+    assert.notEqual((await store.entries.read({ keys: k, tagKeys: [] })).fence, before.fence);
+    assert.deepEqual(await written('given', ['c'], ['g-given', 'c-given']), ['g-given', 'c-given']);
+    assert.ok((await body()).endsWith('0 0 g-given 1\nc\nc-given\ngiven'));
+    assert.deepEqual(await store.entries.readTags([space.tag('c')]), [null], 'given versions are not ensured');
+  });
+
   it('drops a load whose fence moved (write or delete since it began)', async () => {
     const store = getStore();
     const k = keySpace().entry('fenced');

@@ -92,7 +92,17 @@ function digits(raw: Buffer, start: number, end: number): number {
 
 /** The end of the header, which the cache puts at the start of the body it encodes. */
 export function entryHeaderRest(deltaMs: number, flags: number, generation: string, tagCount: number): string {
-  return `${Math.max(0, Math.round(deltaMs))} ${flags} ${generation} ${tagCount}\n`;
+  return entryHeaderHead(deltaMs, flags) + entryHeaderVersions(generation, tagCount);
+}
+
+/** The header's fields before the versions, for a write that records the versions itself (a `set`). */
+export function entryHeaderHead(deltaMs: number, flags: number): string {
+  return `${Math.max(0, Math.round(deltaMs))} ${flags} `;
+}
+
+/** The header's last fields (entry-write-versioned.script.ts writes the same in Lua). */
+export function entryHeaderVersions(generation: string, tagCount: number): string {
+  return `${generation} ${tagCount}\n`;
 }
 
 /** The server-stamped start of the header, put before the body the cache encoded (entry-write.script.ts in Lua). */

@@ -1,6 +1,7 @@
 import { entryDeleteScript } from './entry-delete.script.js';
 import { entryReadScript, entryReadSlotScript } from './entry-read.script.js';
 import { entryWriteScript } from './entry-write.script.js';
+import { entryWriteVersionedScript, entryWriteVersionedSlotScript } from './entry-write-versioned.script.js';
 import { fenceClaimScript } from './fence-claim.script.js';
 import type {
   EntryReadRequest,
@@ -8,6 +9,7 @@ import type {
   EntryStore,
   EntryWriteRequest,
   LeaseState,
+  VersionedWriteRequest,
   WakeSignal,
 } from '../entry.store.js';
 import type { EntryKeys } from '../key-space.js';
@@ -29,6 +31,8 @@ export class RedisEntryStore implements EntryStore {
       entryReadScript,
       entryReadSlotScript,
       entryWriteScript,
+      entryWriteVersionedScript,
+      entryWriteVersionedSlotScript,
       entryDeleteScript,
       fenceClaimScript,
       tagEnsureScript,
@@ -84,6 +88,33 @@ export class RedisEntryStore implements EntryStore {
       channel: wake.channel,
       message: wake.message,
     });
+  }
+
+  async writeVersioned(request: VersionedWriteRequest): Promise<string[]> {
+    const { keys, versionKeys, tags, wake } = request;
+    const args = {
+      head: request.head,
+      payload: request.payload,
+      logicalTtlMs: request.logicalTtlMs,
+      physicalTtlMs: request.physicalTtlMs,
+      hardTtlMs: request.hardTtlMs,
+      fenceTtlMs: request.fenceTtlMs,
+      versionTtlMs: request.versionTtlMs,
+      channel: wake.channel,
+      message: wake.message,
+      tagCount: tags.length,
+    };
+    const entryKeys = { entry: keys.entry, fence: keys.fence };
+    if (!request.versions && !this.connection.isCluster) {
+      return this.connection.run(
+        entryWriteVersionedScript,
+        { ...entryKeys, versions: versionKeys },
+        { ...args, names: tags },
+      );
+    }
+    // Given, or (on Cluster, where they live in other slots) ensured on their nodes first, then written.
+    const versions = request.versions ?? (await this.ensureTags(versionKeys, request.versionTtlMs));
+    return this.connection.run(entryWriteVersionedSlotScript, entryKeys, { ...args, names: [...tags, ...versions] });
   }
 
   async claimFence(fenceKey: string, holdMs: number): Promise<string> {

@@ -4,12 +4,13 @@ import type {
   EntryStore,
   EntryWriteRequest,
   LeaseState,
+  VersionedWriteRequest,
   WakeSignal,
 } from '../entry.store.js';
 import type { EntryKeys } from '../key-space.js';
 import type { MemoryBus } from './memory-bus.js';
 import { globToRegExp, type MemoryKeyValue } from './memory-kv.js';
-import { EntryFlags, entryTimes, parseEntryHeader } from '../entries/entry-header.js';
+import { EntryFlags, entryHeaderVersions, entryTimes, parseEntryHeader } from '../entries/entry-header.js';
 
 /** Entries in process, with exactly the semantics of the Redis scripts (the contract suite checks both). */
 export class MemoryEntryStore implements EntryStore {
@@ -76,6 +77,24 @@ export class MemoryEntryStore implements EntryStore {
     if (request.leaseToken && this.kv.getString(keys.lease) === request.leaseToken) this.kv.delete(keys.lease);
     this.bus.emit(request.wake.channel, request.wake.message);
     return written;
+  }
+
+  async writeVersioned(request: VersionedWriteRequest): Promise<string[]> {
+    const { keys, tags } = request;
+    const versions = request.versions
+      ? [...request.versions]
+      : await this.ensureTags(request.versionKeys, request.versionTtlMs);
+    let versionSection = entryHeaderVersions(versions[0]!, tags.length);
+    tags.forEach((tag, i) => (versionSection += `${tag}\n${versions[i + 1]}\n`));
+    await this.write({
+      ...request,
+      keys,
+      body: Buffer.concat([Buffer.from(request.head + versionSection), request.payload]),
+      mode: 'write',
+      expectedFence: '',
+      leaseToken: '',
+    });
+    return versions;
   }
 
   async claimFence(fenceKey: string, holdMs: number): Promise<string> {

@@ -93,7 +93,7 @@ export class RedisBus implements MessageBus {
 
   /** Subscribes every wanted channel not confirmed yet, unless an attempt is running or backing off. */
   private reconcile(): void {
-    if (this.ended || this.attempt || this.retryTimer) return;
+    if (this.ended || this.connection.closing || this.attempt || this.retryTimer) return;
     const missing = [...this.channels.keys()].filter((channel) => !this.confirmed.has(channel));
     if (missing.length === 0) return;
     const subscriber = this.wire();
@@ -109,6 +109,7 @@ export class RedisBus implements MessageBus {
         (error: Error) => {
           for (const channel of missing)
             for (const listener of this.channels.get(channel) ?? []) this.mark(listener, false);
+          if (this.connection.closing) return; // the connection is being closed on purpose: not an outage
           this.setDown(error.message);
           this.retryTimer = setTimeout(() => {
             this.retryTimer = undefined;
