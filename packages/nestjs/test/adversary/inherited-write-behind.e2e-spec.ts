@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { uniqueNamespace } from '@cachet/testing';
-import { WriteBehind } from '../../src/index.js';
+import { WriteBehind, type CacheModuleOptions } from '../../src/index.js';
 import { WriteBehindOrchestrator } from '../../src/write-behind/write-behind.orchestrator.js';
 import { bootCacheApp, CallLog } from '../support/test-app.js';
 
@@ -27,7 +27,10 @@ class OrderRepository extends Repository {
   protected readonly table = 'orders';
 }
 
-const options = () => ({ namespace: uniqueNamespace('inherited-wb'), writeBehind: { flushInterval: '1h' } });
+const options = (): CacheModuleOptions => ({
+  namespace: uniqueNamespace('inherited-wb'),
+  writeBehind: { flushInterval: '1h' },
+});
 
 describe('@WriteBehind declared on an abstract base class', () => {
   it('persists the writes of the one subclass on its instance', async () => {
