@@ -74,7 +74,7 @@ export const rateLimitKind: CacheMethodKind<Options> = {
   },
 
   inspectClass(owner, { moduleRef, logger }) {
-    if (!Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, owner.classRef)) return;
+    if (!Reflect.hasMetadata(RATE_LIMIT_POLICIES, owner.classRef)) return;
     if (owner.role === 'gateway') throw new CacheBindingError(owner.className, NOT_ON_GATEWAYS);
     if (owner.role !== 'controller') {
       throw new CacheBindingError(
