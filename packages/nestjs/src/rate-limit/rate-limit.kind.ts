@@ -58,9 +58,11 @@ export const rateLimitKind: CacheMethodKind<Options> = {
   compile(policies, binding, { moduleRef }, site) {
     if (site.role === 'route') return undefined;
     const enforcer = moduleRef.get(RateLimitEnforcer, { strict: false });
-    // The method is the counted site: one quota per method, as a handler policy is one per handler.
-    const scoped = policies.map((policy) => ({ policy, scope: binding.displayName }));
+    // The method of the instance's class is the counted site: one quota per method, as a handler policy is one
+    // per handler of its controller (a method a base class declares is one quota per subclass).
     return async (invocation, proceed) => {
+      const scope = `${(invocation.instance.constructor as Type).name}.${binding.methodName}`;
+      const scoped = policies.map((policy) => ({ policy, scope }));
       const { refusal } = await enforcer.check(scoped, callContext(invocation, binding));
       if (refusal) throw refusal;
       return proceed();
