@@ -36,15 +36,19 @@ export class CacheExplorer implements OnModuleInit {
       for (const kind of this.accessor.kinds) kind.inspectClass?.(owner, context);
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const fn: unknown = (prototype as Record<string, unknown>)[name];
-        if (typeof fn !== 'function' || seenMethods.has(fn)) continue;
-        seenMethods.add(fn);
+        if (typeof fn !== 'function') continue;
         const operations = this.accessor.operationsOf(fn);
         if (operations.length === 0) continue;
         const binding = this.accessor.bindingOf(fn);
         const decorators = operations.map(({ kind }) => kind.decorator);
         const site = new MethodSite(owner, name, fn as MethodSite['handler'], decorators, binding);
-        if (binding) this.runtime.prepare(binding, site);
-        else for (const { kind, options } of operations) kind.validate(options, site);
+        // A method is checked and compiled once; a base class's method is a site of every class that inherits it
+        // (each subclass's writes are its own queue writer, each controller's route its own coverage question).
+        if (!seenMethods.has(fn)) {
+          seenMethods.add(fn);
+          if (binding) this.runtime.prepare(binding, site);
+          else for (const { kind, options } of operations) kind.validate(options, site);
+        }
         for (const { kind, options } of operations) kind.discovered?.(options, site, context);
       }
     }

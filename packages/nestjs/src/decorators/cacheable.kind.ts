@@ -52,7 +52,7 @@ export const cacheableKind: CacheMethodKind<Options> = {
     return (invocation, proceed) => {
       if (condition && !condition.apply(invocation.instance, invocation.args)) return proceed();
       const { instance, args } = invocation;
-      return target.getOrSet(key ? resolveKey(key, invocation) : defaultKey(binding, args), proceed, {
+      return target.getOrSet(key ? resolveKey(key, invocation) : defaultKey(binding, instance, args), proceed, {
         ...fixed,
         ttl: typeof ttl === 'function' ? (result: unknown) => ttl.call(instance, result, ...args) : ttl,
         tags: resolveStrings(tags, invocation, 'tags'),
@@ -84,11 +84,15 @@ function entryOptions(options: Options): GetOrSetOptions<unknown> {
 }
 
 /**
- * `Class.method:` + a digest of the arguments. The digest is hex: it can never
- * spell a word the key check rejects (`null`, `undefined`).
+ * `Class.method:` + a digest of the arguments, where `Class` is the instance's
+ * own class: a method declared on a base class (a generic repository) keeps
+ * each subclass's results apart. The digest is hex: it can never spell a word
+ * the key check rejects (`null`, `undefined`).
  */
-function defaultKey(binding: MethodBinding, args: unknown[]): string {
-  return `${binding.displayName}:${Buffer.from(stableHash(args), 'base64url').toString('hex')}`;
+function defaultKey(binding: MethodBinding, instance: object, args: unknown[]): string {
+  const own: unknown = (instance.constructor as { name?: unknown } | undefined)?.name;
+  const className = typeof own === 'string' && own !== '' ? own : binding.className;
+  return `${className}.${binding.methodName}:${Buffer.from(stableHash(args), 'base64url').toString('hex')}`;
 }
 
 function assertDefaultKeyUsable(site: { readonly displayName: string }): void {

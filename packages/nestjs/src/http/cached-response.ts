@@ -63,10 +63,13 @@ export function noneMatch(header: string | string[] | undefined, etag: string): 
   const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
   const wanted = opaque(etag);
   for (const list of Array.isArray(header) ? header : [header]) {
-    for (const candidate of list.split(',')) {
-      const tag = candidate.trim();
+    // Tags are read whole: an entity tag may itself contain a comma (`"v1,2"`), so the list is not split on commas.
+    for (const [tag] of list.matchAll(LIST_MEMBER)) {
       if (tag === '*' || opaque(tag) === wanted) return true;
     }
   }
   return false;
 }
+
+/** A member of an `If-None-Match` list: `*` or an entity tag, weak or strong. */
+const LIST_MEMBER = /\*|(?:W\/)?"[^"]*"/g;

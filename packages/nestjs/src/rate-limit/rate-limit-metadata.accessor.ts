@@ -20,22 +20,23 @@ export function effectivePolicies(
 ): ScopedPolicy[] {
   const byName = new Map<string, ScopedPolicy>();
   for (const policy of globalPolicies) byName.set(policy.name, { policy, scope: '*' });
-  const levels: Array<[object, string]> = [
-    [classRef, classRef.name],
-    [handler, `${classRef.name}.${handler.name}`],
+  // The class level is read as Nest reads `@UseGuards`: a base controller's declarations apply to its subclasses.
+  const levels: Array<[object, string, typeof Reflect.getMetadata]> = [
+    [classRef, classRef.name, Reflect.getMetadata],
+    [handler, `${classRef.name}.${handler.name}`, Reflect.getOwnMetadata],
   ];
-  for (const [holder, scope] of levels) {
+  for (const [holder, scope, read] of levels) {
     // A skip at one level removes what the outer levels declared, never the level's own policies.
-    const skip = Reflect.getOwnMetadata(RATE_LIMIT_SKIP, holder) as RateLimitSkip | undefined;
+    const skip = read(RATE_LIMIT_SKIP, holder) as RateLimitSkip | undefined;
     if (skip === true) byName.clear();
     else for (const name of skip ?? []) byName.delete(name);
-    const declared = Reflect.getOwnMetadata(RATE_LIMIT_POLICIES, holder) as ResolvedRateLimitPolicy[] | undefined;
+    const declared = read(RATE_LIMIT_POLICIES, holder) as ResolvedRateLimitPolicy[] | undefined;
     for (const policy of declared ?? []) byName.set(policy.name, { policy, scope });
   }
   return [...byName.values()];
 }
 
-/** True when the method or its class carries `@RateLimit`. */
+/** True when the method or its class (or a class it extends) carries `@RateLimit`. */
 export function hasRateLimit(classRef: object, handler: object): boolean {
-  return Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, classRef) || Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, handler);
+  return Reflect.hasMetadata(RATE_LIMIT_POLICIES, classRef) || Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, handler);
 }

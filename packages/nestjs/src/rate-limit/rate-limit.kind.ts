@@ -68,12 +68,15 @@ export const rateLimitKind: CacheMethodKind<Options> = {
   compile(policies, binding, { moduleRef }, site) {
     if (site.role === 'route') return undefined;
     const enforcer = moduleRef.get(RateLimitEnforcer, { strict: false });
-    // The method is the counted site: one quota per method, as a handler policy is one per handler.
-    const scoped = policies.map((policy) => ({ policy, scope: binding.displayName }));
+    // The method of the instance's class is the counted site: one quota per method, as a handler policy is one
+    // per handler of its controller (a method a base class declares is one quota per subclass).
     if (site.role === 'resolver') {
+      const scoped = policies.map((policy) => ({ policy, scope: binding.displayName }));
       return resolverRateLimitStep(scoped, enforcer, site, (invocation) => callContext(invocation, binding));
     }
     return async (invocation, proceed) => {
+      const scope = `${(invocation.instance.constructor as Type).name}.${binding.methodName}`;
+      const scoped = policies.map((policy) => ({ policy, scope }));
       const { refusal } = await enforcer.check(scoped, callContext(invocation, binding));
       if (refusal) throw refusal;
       return proceed();
@@ -87,7 +90,7 @@ export const rateLimitKind: CacheMethodKind<Options> = {
   },
 
   inspectClass(owner, { moduleRef, logger }) {
-    if (!Reflect.hasOwnMetadata(RATE_LIMIT_POLICIES, owner.classRef)) return;
+    if (!Reflect.hasMetadata(RATE_LIMIT_POLICIES, owner.classRef)) return;
     if (owner.role === 'gateway') throw new CacheBindingError(owner.className, NOT_ON_GATEWAYS);
     if (owner.role !== 'controller') {
       throw new CacheBindingError(

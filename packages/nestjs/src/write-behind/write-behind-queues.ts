@@ -90,8 +90,8 @@ export class WriteBehindQueues {
       };
     } else if (others.length > 0) {
       throw new CacheBindingError(
-        others[0]!.site.displayName,
-        `@WriteBehind queue "${queue}" is also written by ${first.site.displayName}; ` +
+        foundOn(others[0]!.site),
+        `@WriteBehind queue "${queue}" is also written by ${foundOn(first.site)}; ` +
           `give the queue a @WriteBehindBatch('${queue}') method that persists items of both, or use one queue per method.`,
       );
     } else {
@@ -114,4 +114,9 @@ export class WriteBehindQueues {
       replicaTimeout: resolved.replicaTimeoutMs,
     });
   }
+}
+
+/** `Class.method` of the class the method was found on (a subclass, for a method a base class declares). */
+function foundOn(site: MethodSite): string {
+  return `${site.owner.className}.${String(site.propertyKey)}`;
 }
