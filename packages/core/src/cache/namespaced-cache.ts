@@ -177,14 +177,23 @@ export class NamespacedCache implements Cache {
   async deleteMatching(pattern: string): Promise<number> {
     if (typeof pattern !== 'string' || pattern.length === 0) assertValidKey(pattern);
     let deleted = 0;
-    await this.engine.guard(this.namespace, () =>
-      this.engine.store.entries.scan(this.keySpace.entryPattern(pattern), async (entryKeys) => {
-        const userKeys = entryKeys.map((entryKey) => this.keySpace.userKey(entryKey));
-        const keys = userKeys.map((userKey) => this.keySpace.entry(userKey));
-        deleted += await this.engine.store.entries.delete(keys, this.engine.options.fenceTtlMs);
-        this.engine.changed(this.namespace, { op: 'delete', keys: userKeys });
-      }),
-    );
+    const done = new Set<string>();
+    const deleteKeys = async (storeKeys: string[]): Promise<void> => {
+      const userKeys = storeKeys.map((storeKey) => this.keySpace.userKey(storeKey)).filter((key) => !done.has(key));
+      if (userKeys.length === 0) return;
+      for (const key of userKeys) done.add(key);
+      deleted += await this.engine.store.entries.delete(
+        userKeys.map((userKey) => this.keySpace.entry(userKey)),
+        this.engine.options.fenceTtlMs,
+      );
+      this.engine.changed(this.namespace, { op: 'delete', keys: userKeys });
+    };
+    await this.engine.guard(this.namespace, async () => {
+      await this.engine.store.entries.scan(this.keySpace.entryPattern(pattern), deleteKeys);
+      // A load in flight holds its key's lease but has no entry yet: moving its fence too keeps it from landing
+      // after this call resolved (the same promise delete() makes).
+      await this.engine.store.entries.scan(this.keySpace.leasePattern(pattern), deleteKeys);
+    });
     return deleted;
   }
 

@@ -82,7 +82,12 @@ export class KeySpace {
     return `${this.namespace}:e:{${'?'.repeat(TAG_LENGTH)}}:${pattern}`;
   }
 
-  /** Recovers the user key from an entry key. */
+  /** SCAN pattern matching the load leases of user keys that match `pattern`: the loads in flight. */
+  leasePattern(pattern: string): string {
+    return `${this.namespace}:l:{${'?'.repeat(TAG_LENGTH)}}:${pattern}`;
+  }
+
+  /** Recovers the user key from an entry key (or a lease key: its prefix has the same length). */
   userKey(entryKey: string): string {
     return entryKey.slice(this.namespace.length + ':e:{'.length + TAG_LENGTH + '}:'.length);
   }
