@@ -1,16 +1,12 @@
 import { BreakerOpenError } from '../resilience/circuit-breaker.js';
 import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
-import {
-  CacheConfigError,
-  CacheKeyError,
-  RateLimitExceededError,
-  RateLimitUnavailableError,
-} from '../shared/errors.js';
+import { CacheConfigError, RateLimitExceededError, RateLimitUnavailableError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory/memory-rate-limit.store.js';
-import type { RateLimitConsumeRequest, RateLimitStore } from '../store/rate-limit.store.js';
+import type { RateLimitConsumeRequest, RateLimitOutcome, RateLimitStore } from '../store/rate-limit.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
-import { assertCost, resolveRateLimitRule } from './rate-limit-rule.js';
+import { resolveRateLimitRule } from './rate-limit-rule.js';
+import { consumeRequest, rateLimitKeys } from './rate-limit-request.js';
 import type {
   RateLimitBatchResult,
   RateLimitCheck,
@@ -91,15 +87,36 @@ export class RateLimiter {
 
   /**
    * Takes `cost` units (default: the rule's) from `subject`'s quota, atomically.
-   * A refused request takes nothing.
+   * A refused request takes nothing. The path of a single policy: one script
+   * of that policy's algorithm, no batch to build.
    */
   async consume(
     subject: string,
     rule: RateLimitRule | ResolvedRateLimitRule,
-    options: ConsumeOptions = {},
+    options?: ConsumeOptions,
   ): Promise<RateLimitResult> {
-    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost, slot: options.slot }]);
-    return results[0]!;
+    const resolved = resolveRateLimitRule(rule);
+    const request = consumeRequest(this.keySpace, subject, resolved, options?.cost, options?.slot);
+    const refusal = this.overLimit.check(request.keys.state, request.cost);
+    if (refusal) {
+      this.counters.shortCircuited++;
+      return { allowed: false, limit: resolved.limit, ...refusal, source: 'short-circuit' };
+    }
+    let outcome: RateLimitOutcome;
+    let source: 'store' | 'insurance' = 'store';
+    try {
+      outcome = await this.breakers.run(request.keys.state, () =>
+        this.whenReady(() => this.config.store.consume(request)),
+      );
+      this.counters.storeChecks++;
+    } catch (error) {
+      this.storeFailed(error);
+      outcome = this.insurance.consumeNow(request);
+      source = 'insurance';
+    }
+    const { allowed, remaining, resetMs, retryAfterMs } = outcome;
+    if (!allowed) this.overLimit.remember(request.keys.state, request.cost, retryAfterMs, resetMs, remaining);
+    return { allowed, limit: resolved.limit, remaining, resetMs, retryAfterMs, source };
   }
 
   /**
@@ -117,20 +134,16 @@ export class RateLimiter {
     const rules: ResolvedRateLimitRule[] = [];
     const requests: RateLimitConsumeRequest[] = [];
     const states = new Set<string>();
-    for (const { subject, rule, cost: override, slot } of checks) {
-      assertSubject(subject);
-      if (slot !== undefined) assertSubject(slot);
+    for (const { subject, rule, cost, slot } of checks) {
       const resolved = resolveRateLimitRule(rule);
-      const cost = override === undefined ? resolved.cost : assertCost(override, resolved);
-      const keys = this.keySpace.rateLimit(resolved.algorithm, subject, slot);
+      const request = consumeRequest(this.keySpace, subject, resolved, cost, slot);
       // Two checks of one counter in one atomic step would each see the other's units as still free.
-      if (states.has(keys.state)) {
+      if (states.has(request.keys.state)) {
         throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
       }
-      states.add(keys.state);
+      states.add(request.keys.state);
       rules.push(resolved);
-      const { algorithm, limit, windowMs, blockMs, burst } = resolved;
-      requests.push({ keys, algorithm, limit, windowMs, cost, blockMs, burst });
+      requests.push(request);
     }
 
     const known = requests.map(({ keys, cost }) => this.overLimit.check(keys.state, cost));
@@ -148,15 +161,12 @@ export class RateLimiter {
     let source: 'store' | 'insurance' = 'store';
     try {
       // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
-      verdict = await this.breakers.run(requests[0]!.keys.state, async () => {
-        if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
-        return consumeBatch(this.config.store, requests);
-      });
+      verdict = await this.breakers.run(requests[0]!.keys.state, () =>
+        this.whenReady(() => consumeBatch(this.config.store, requests)),
+      );
       this.counters.storeChecks++;
     } catch (error) {
-      if (!(error instanceof BreakerOpenError)) this.counters.storeErrors++;
-      if (!this.config.failOpen) throw new RateLimitUnavailableError({ cause: error });
-      this.counters.insured++;
+      this.storeFailed(error);
       verdict = this.insurance.consumeAllNow(requests);
       source = 'insurance';
     }
@@ -192,9 +202,7 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: Pick<ConsumeOptions, 'slot'> = {},
   ): Promise<void> {
-    assertSubject(subject);
-    if (options.slot !== undefined) assertSubject(options.slot);
-    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject, options.slot);
+    const keys = rateLimitKeys(this.keySpace, subject, resolveRateLimitRule(rule).algorithm, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);
@@ -203,14 +211,22 @@ export class RateLimiter {
   stats(): RateLimiterStats {
     return { ...this.counters };
   }
+
+  /** Sends at once when the store can take commands; otherwise gives it `readyTimeoutMs` to become ready. */
+  private whenReady<T>(send: () => Promise<T>): Promise<T> {
+    const config = this.config;
+    if (!config.isReady || config.isReady() || !config.ready) return send();
+    return config.ready(config.readyTimeoutMs).then(send);
+  }
+
+  /** The store failed a check: counted, then answered by the insurance limiter, or thrown with `failOpen: false`. */
+  private storeFailed(error: unknown): void {
+    if (!(error instanceof BreakerOpenError)) this.counters.storeErrors++;
+    if (!this.config.failOpen) throw new RateLimitUnavailableError({ cause: error });
+    this.counters.insured++;
+  }
 }
 
 function unchecked(rule: ResolvedRateLimitRule): RateLimitResult {
   return { allowed: true, limit: rule.limit, remaining: rule.limit, resetMs: 0, retryAfterMs: 0, source: 'unchecked' };
-}
-
-function assertSubject(subject: unknown): asserts subject is string {
-  if (typeof subject !== 'string' || subject === '') {
-    throw new CacheKeyError(subject, 'a rate-limit subject must be a non-empty string');
-  }
 }
