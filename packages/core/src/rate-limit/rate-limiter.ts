@@ -105,9 +105,8 @@ export class RateLimiter {
     let outcome: RateLimitOutcome;
     let source: 'store' | 'insurance' = 'store';
     try {
-      outcome = await this.breakers.run(request.keys.state, () =>
-        this.whenReady(() => this.config.store.consume(request)),
-      );
+      const send = () => this.config.store.consume(request);
+      outcome = await this.breakers.run(request.keys.state, this.isReady() ? send : () => this.whenReady(send));
       this.counters.storeChecks++;
     } catch (error) {
       this.storeFailed(error);
@@ -161,9 +160,8 @@ export class RateLimiter {
     let source: 'store' | 'insurance' = 'store';
     try {
       // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
-      verdict = await this.breakers.run(requests[0]!.keys.state, () =>
-        this.whenReady(() => consumeBatch(this.config.store, requests)),
-      );
+      const send = () => consumeBatch(this.config.store, requests);
+      verdict = await this.breakers.run(requests[0]!.keys.state, this.isReady() ? send : () => this.whenReady(send));
       this.counters.storeChecks++;
     } catch (error) {
       this.storeFailed(error);
@@ -212,11 +210,15 @@ export class RateLimiter {
     return { ...this.counters };
   }
 
-  /** Sends at once when the store can take commands; otherwise gives it `readyTimeoutMs` to become ready. */
-  private whenReady<T>(send: () => Promise<T>): Promise<T> {
-    const config = this.config;
-    if (!config.isReady || config.isReady() || !config.ready) return send();
-    return config.ready(config.readyTimeoutMs).then(send);
+  /** True when the store can take commands now (nearly always): a check is then sent as it is. */
+  private isReady(): boolean {
+    return this.config.isReady?.() ?? true;
+  }
+
+  /** Gives a store that is not ready `readyTimeoutMs` to become so, then sends (inside the breaker: a timeout counts). */
+  private async whenReady<T>(send: () => Promise<T>): Promise<T> {
+    if (!this.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
+    return send();
   }
 
   /** The store failed a check: counted, then answered by the insurance limiter, or thrown with `failOpen: false`. */

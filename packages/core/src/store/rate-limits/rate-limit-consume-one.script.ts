@@ -1,4 +1,4 @@
-import type { RateLimitAlgorithm, RateLimitConsumeRequest, RateLimitOutcome } from '../rate-limit.store.js';
+import type { RateLimitAlgorithm, RateLimitOutcome } from '../rate-limit.store.js';
 import { defineScript } from '../redis/redis-script.js';
 import { luaBlock } from './rate-limit-block.script.js';
 import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
@@ -57,13 +57,3 @@ export const rateLimitConsumeOneScripts = {
   'sliding-log': define('sliding-log', 'cachetRateLimitSlidingLog'),
   'token-bucket': define('token-bucket', 'cachetRateLimitTokenBucket'),
 } satisfies Record<RateLimitAlgorithm, unknown>;
-
-/** The script, keys and arguments of one policy. */
-export function rateLimitConsumeOneCall(request: RateLimitConsumeRequest) {
-  const { keys, limit, windowMs, cost, blockMs, burst } = request;
-  return {
-    script: rateLimitConsumeOneScripts[request.algorithm],
-    keys,
-    args: { limit, windowMs, cost, blockMs, burst },
-  };
-}

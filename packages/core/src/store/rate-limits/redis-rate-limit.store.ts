@@ -1,6 +1,6 @@
 import { clusterSlot } from '../redis/cluster-slot.js';
 import { RATE_LIMIT_MAX_BATCH, rateLimitConsumeCall, rateLimitConsumeScripts } from './rate-limit-consume.script.js';
-import { rateLimitConsumeOneCall, rateLimitConsumeOneScripts } from './rate-limit-consume-one.script.js';
+import { rateLimitConsumeOneScripts } from './rate-limit-consume-one.script.js';
 import { rateLimitRefundCall, rateLimitRefundScripts } from './rate-limit-refund.script.js';
 import type {
   RateLimitBatchOutcome,
@@ -27,8 +27,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   consume(request: RateLimitConsumeRequest): Promise<RateLimitOutcome> {
-    const { script, keys, args } = rateLimitConsumeOneCall(request);
-    return this.connection.run(script, keys, args);
+    // The request names its values as the script does: it is the script's arguments as it is.
+    return this.connection.run(rateLimitConsumeOneScripts[request.algorithm], request.keys, request);
   }
 
   consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {
