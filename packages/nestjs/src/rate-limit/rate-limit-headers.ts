@@ -10,6 +10,9 @@ export interface PolicyOutcome {
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
+/** Where headers go: the response's own setter. */
+export type HeaderSink = (name: string, value: string) => void;
+
 /**
  * Response headers for the policies that ran: the IETF draft fields
  * (`RateLimit-Policy: "name";q=100;w=60`, `RateLimit: "name";r=42;t=17`) list
@@ -17,35 +20,51 @@ const seconds = (ms: number) => Math.ceil(ms / 1000);
  * refusal to wait longest for, else the fewest units left). A policy left
  * unchecked (another refused the request from memory, or first) appears in
  * `RateLimit-Policy` only: it has no figures. All in whole seconds, rounded up.
+ * Written straight to `set`, in that order; one policy (the usual route)
+ * builds nothing but the values.
  */
-export function rateLimitHeaders(
+export function writeRateLimitHeaders(
   outcomes: readonly PolicyOutcome[],
   family: RateLimitHeaders,
-): Array<[string, string]> {
-  if (outcomes.length === 0) return [];
+  set: HeaderSink,
+): void {
+  if (outcomes.length === 0) return;
+  const only = outcomes.length === 1 ? outcomes[0]! : undefined;
+  if (only && only.result.source !== 'unchecked') return writeOne(only, family, set);
   const checked = outcomes.filter(({ result }) => result.source !== 'unchecked');
-  const headers: Array<[string, string]> = [];
   if (family === 'ietf' || family === 'both') {
-    headers.push([
+    set(
       'RateLimit-Policy',
       outcomes.map(({ name, windowMs, result }) => `"${name}";q=${result.limit};w=${seconds(windowMs)}`).join(', '),
-    ]);
-    headers.push([
+    );
+    set(
       'RateLimit',
       checked.map(({ name, result }) => `"${name}";r=${result.remaining};t=${seconds(result.resetMs)}`).join(', '),
-    ]);
+    );
   }
-  if (family === 'legacy' || family === 'both') {
-    const { result } = bindingOutcome(checked);
-    headers.push(['X-RateLimit-Limit', String(result.limit)]);
-    headers.push(['X-RateLimit-Remaining', String(result.remaining)]);
-    headers.push(['X-RateLimit-Reset', String(seconds(result.resetMs))]);
-  }
+  if (family === 'legacy' || family === 'both') writeLegacy(bindingOutcome(checked).result, set);
   const refused = checked.filter(({ result }) => !result.allowed);
-  if (refused.length > 0) {
-    headers.push(['Retry-After', String(Math.max(seconds(Math.max(...refused.map((o) => o.result.retryAfterMs))), 1))]);
+  if (refused.length > 0) writeRetryAfter(Math.max(...refused.map((o) => o.result.retryAfterMs)), set);
+}
+
+/** The same headers for a single checked policy. */
+function writeOne({ name, windowMs, result }: PolicyOutcome, family: RateLimitHeaders, set: HeaderSink): void {
+  if (family === 'ietf' || family === 'both') {
+    set('RateLimit-Policy', `"${name}";q=${result.limit};w=${seconds(windowMs)}`);
+    set('RateLimit', `"${name}";r=${result.remaining};t=${seconds(result.resetMs)}`);
   }
-  return headers;
+  if (family === 'legacy' || family === 'both') writeLegacy(result, set);
+  if (!result.allowed) writeRetryAfter(result.retryAfterMs, set);
+}
+
+function writeLegacy(result: RateLimitResult, set: HeaderSink): void {
+  set('X-RateLimit-Limit', String(result.limit));
+  set('X-RateLimit-Remaining', String(result.remaining));
+  set('X-RateLimit-Reset', String(seconds(result.resetMs)));
+}
+
+function writeRetryAfter(retryAfterMs: number, set: HeaderSink): void {
+  set('Retry-After', String(Math.max(seconds(retryAfterMs), 1)));
 }
 
 /** The policy that decides the client's next move. */

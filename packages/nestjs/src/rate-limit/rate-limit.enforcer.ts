@@ -3,7 +3,7 @@ import {
   CacheConfigError,
   CacheKeyError,
   RateLimitUnavailableError,
-  type RateLimitBatchResult,
+  type RateLimitResult,
   type RateLimiter,
 } from '@cachet/core';
 import type { ResolvedRateLimitRule } from '@cachet/core/store';
@@ -54,11 +54,15 @@ export class RateLimitEnforcer {
         return { name: policy.name, rule, subject: `${policy.name}:${scope}:${identity}`, slot: identity };
       }),
     );
-    let batch: RateLimitBatchResult;
+    let results: readonly RateLimitResult[];
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
       // The client is the slot, so on Cluster all the policies that count one client are one script.
-      batch = await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })));
+      // One policy (the usual route) is one check, the limiter's single-policy path.
+      const only = checks.length === 1 ? checks[0]! : undefined;
+      results = only
+        ? [await this.limiter.consume(only.subject, only.rule, { slot: only.slot })]
+        : (await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })))).results;
     } catch (error) {
       if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);
       throw error;
@@ -66,7 +70,7 @@ export class RateLimitEnforcer {
     const outcomes: PolicyOutcome[] = checks.map(({ name, rule }, i) => ({
       name,
       windowMs: rule.windowMs,
-      result: batch.results[i]!,
+      result: results[i]!,
     }));
     const refused = outcomes.filter(({ result }) => !result.allowed);
     if (refused.length === 0) return { outcomes };
@@ -102,7 +106,8 @@ export class RateLimitEnforcer {
       return `k:${key}`;
     }
     if (context.getType() !== 'http') return '*';
-    const request = context.switchToHttp().getRequest<HttpRequestLike & { user?: Record<string, unknown> }>();
+    // The request is the first handler argument on every HTTP adapter (`switchToHttp()` builds closures per call).
+    const request = context.getArgByIndex<HttpRequestLike & { user?: Record<string, unknown> }>(0);
     if (by === 'user') {
       const user = request.user;
       const id = user?.id ?? user?.sub ?? user?.userId;

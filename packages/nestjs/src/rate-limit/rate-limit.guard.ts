@@ -1,11 +1,17 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { effectivePolicies, type ScopedPolicy } from './rate-limit-metadata.accessor.js';
-import { rateLimitHeaders } from './rate-limit-headers.js';
+import { writeRateLimitHeaders, type HeaderSink } from './rate-limit-headers.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 
-interface HeaderSink {
+interface HttpResponseLike {
   header?(name: string, value: string): unknown;
   setHeader?(name: string, value: string): unknown;
+}
+
+/** Express and Fastify responses have `header()`; a bare Node response `setHeader()`. */
+function headerSink(response: HttpResponseLike): HeaderSink {
+  if (typeof response.header === 'function') return (name, value) => response.header!(name, value);
+  return (name, value) => response.setHeader?.(name, value);
 }
 
 /**
@@ -25,17 +31,12 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const policies = this.policiesOf(context);
     if (policies.length === 0) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<object>();
+    // Request and response are the first two handler arguments (`switchToHttp()` builds closures per call).
+    const request = context.getArgByIndex<object>(0);
     if (!this.enforcer.claim(request)) return true;
 
     const verdict = await this.enforcer.check(policies, context);
-    const headers = rateLimitHeaders(verdict.outcomes, this.enforcer.options.headers);
-    const response = http.getResponse<HeaderSink>();
-    for (const [name, value] of headers) {
-      if (typeof response.header === 'function') response.header(name, value);
-      else response.setHeader?.(name, value);
-    }
+    writeRateLimitHeaders(verdict.outcomes, this.enforcer.options.headers, headerSink(context.getArgByIndex(1)));
     if (verdict.refusal) throw verdict.refusal;
     return true;
   }
