@@ -99,8 +99,10 @@ export class RateLimiter {
     const request = consumeRequest(this.keySpace, subject, resolved, options?.cost, options?.slot);
     const refusal = this.overLimit.check(request.keys.state, request.cost);
     if (refusal) {
+      // A flooding client's every request lands here: named fields build the result in one step, no spread.
       this.counters.shortCircuited++;
-      return { allowed: false, limit: resolved.limit, ...refusal, source: 'short-circuit' };
+      const { remaining, resetMs, retryAfterMs } = refusal;
+      return { allowed: false, limit: resolved.limit, remaining, resetMs, retryAfterMs, source: 'short-circuit' };
     }
     let outcome: RateLimitOutcome;
     let source: 'store' | 'insurance' = 'store';
