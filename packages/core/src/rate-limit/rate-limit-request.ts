@@ -1,24 +1,24 @@
 import { CacheKeyError } from '../shared/errors.js';
-import type { KeySpace } from '../store/key-space.js';
+import type { RateLimitKeyCache } from './rate-limit-keys.cache.js';
 import type { RateLimitAlgorithm, RateLimitConsumeRequest, RateLimitKeys } from '../store/rate-limit.store.js';
 import { assertCost } from './rate-limit-rule.js';
 import type { ResolvedRateLimitRule } from './rate-limit.types.js';
 
 /** The keys of `subject` under `algorithm`, its subject and slot checked. */
 export function rateLimitKeys(
-  keySpace: KeySpace,
+  keyCache: RateLimitKeyCache,
   subject: string,
   algorithm: RateLimitAlgorithm,
   slot: string | undefined,
 ): RateLimitKeys {
   assertSubject(subject);
   if (slot !== undefined) assertSubject(slot);
-  return keySpace.rateLimit(algorithm, subject, slot);
+  return keyCache.keys(algorithm, subject, slot);
 }
 
 /** One policy's request to the store, its subject, slot and cost checked. */
 export function consumeRequest(
-  keySpace: KeySpace,
+  keyCache: RateLimitKeyCache,
   subject: string,
   rule: ResolvedRateLimitRule,
   cost: number | undefined,
@@ -26,7 +26,7 @@ export function consumeRequest(
 ): RateLimitConsumeRequest {
   const { algorithm, limit, windowMs, blockMs, burst } = rule;
   return {
-    keys: rateLimitKeys(keySpace, subject, algorithm, slot),
+    keys: rateLimitKeys(keyCache, subject, algorithm, slot),
     algorithm,
     limit,
     windowMs,

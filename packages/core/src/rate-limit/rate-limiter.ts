@@ -16,6 +16,7 @@ import type {
 } from './rate-limit.types.js';
 import { consumeBatch, type RateLimitBatchVerdict } from './rate-limit-batch.js';
 import { OverLimitCache } from './over-limit-cache.js';
+import { RateLimitKeyCache } from './rate-limit-keys.cache.js';
 
 export interface RateLimiterConfig {
   store: RateLimitStore;
@@ -62,6 +63,7 @@ export interface RateLimiterStats {
  */
 export class RateLimiter {
   private readonly keySpace: KeySpace;
+  private readonly keys: RateLimitKeyCache;
   private readonly overLimit: OverLimitCache;
   private readonly insurance = new MemoryRateLimitStore();
   private readonly breakers: NodeBreakers;
@@ -69,6 +71,7 @@ export class RateLimiter {
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
+    this.keys = new RateLimitKeyCache(this.keySpace);
     this.overLimit = new OverLimitCache(config.overLimitCacheSize);
     this.breakers = new NodeBreakers(
       {
@@ -96,7 +99,7 @@ export class RateLimiter {
     options?: ConsumeOptions,
   ): Promise<RateLimitResult> {
     const resolved = resolveRateLimitRule(rule);
-    const request = consumeRequest(this.keySpace, subject, resolved, options?.cost, options?.slot);
+    const request = consumeRequest(this.keys, subject, resolved, options?.cost, options?.slot);
     const refusal = this.overLimit.check(request.keys.state, request.cost);
     if (refusal) {
       // A flooding client's every request lands here: named fields build the result in one step, no spread.
@@ -137,7 +140,7 @@ export class RateLimiter {
     const states = new Set<string>();
     for (const { subject, rule, cost, slot } of checks) {
       const resolved = resolveRateLimitRule(rule);
-      const request = consumeRequest(this.keySpace, subject, resolved, cost, slot);
+      const request = consumeRequest(this.keys, subject, resolved, cost, slot);
       // Two checks of one counter in one atomic step would each see the other's units as still free.
       if (states.has(request.keys.state)) {
         throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
@@ -202,7 +205,7 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: Pick<ConsumeOptions, 'slot'> = {},
   ): Promise<void> {
-    const keys = rateLimitKeys(this.keySpace, subject, resolveRateLimitRule(rule).algorithm, options.slot);
+    const keys = rateLimitKeys(this.keys, subject, resolveRateLimitRule(rule).algorithm, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);
