@@ -47,13 +47,20 @@ export class RateLimitEnforcer {
   async check(policies: readonly ScopedPolicy[], context: ExecutionContext): Promise<RateLimitVerdict> {
     const applicable = policies.filter(({ policy }) => !policy.skipIf?.(context));
     if (applicable.length === 0) return { outcomes: [] };
-    const checks = await Promise.all(
-      applicable.map(async ({ policy, scope }) => {
-        const rule = this.ruleFor(policy, context);
-        const identity = await this.identify(policy.by, context);
-        return { name: policy.name, rule, subject: `${policy.name}:${scope}:${identity}`, slot: identity };
-      }),
-    );
+    // Only a `by` function can make a client's identity wait: without one, nothing here is awaited.
+    const identities = applicable.map(({ policy }) => this.identify(policy.by, context));
+    const known = identities.every((identity) => typeof identity === 'string')
+      ? (identities as string[])
+      : await Promise.all(identities);
+    const checks = applicable.map(({ policy, scope }, i) => {
+      const identity = known[i]!;
+      return {
+        name: policy.name,
+        rule: this.ruleFor(policy, context),
+        subject: `${policy.name}:${scope}:${identity}`,
+        slot: identity,
+      };
+    });
     let results: readonly RateLimitResult[];
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
@@ -97,14 +104,9 @@ export class RateLimitEnforcer {
     return { ...policy.rule, limit, burst };
   }
 
-  private async identify(by: ScopedPolicy['policy']['by'], context: ExecutionContext): Promise<string> {
-    if (typeof by === 'function') {
-      const key = await by(context);
-      if (typeof key !== 'string' || key === '') {
-        throw new CacheKeyError(key, 'a rate-limit `by` function must return a non-empty string');
-      }
-      return `k:${key}`;
-    }
+  /** Who the call counts as: a string, or a promise when a `by` function decides. */
+  private identify(by: ScopedPolicy['policy']['by'], context: ExecutionContext): string | Promise<string> {
+    if (typeof by === 'function') return identifyBy(by, context);
     if (context.getType() !== 'http') return '*';
     // The request is the first handler argument on every HTTP adapter (`switchToHttp()` builds closures per call).
     const request = context.getArgByIndex<HttpRequestLike & { user?: Record<string, unknown> }>(0);
@@ -115,4 +117,12 @@ export class RateLimitEnforcer {
     }
     return `ip:${this.options.clientAddress.resolve(request)}`;
   }
+}
+
+async function identifyBy(by: (context: ExecutionContext) => string | Promise<string>, context: ExecutionContext) {
+  const key = await by(context);
+  if (typeof key !== 'string' || key === '') {
+    throw new CacheKeyError(key, 'a rate-limit `by` function must return a non-empty string');
+  }
+  return `k:${key}`;
 }
