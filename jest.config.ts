@@ -29,7 +29,14 @@ function project(displayName: string, rootDir: string, overrides: Config = {}): 
 const config: Config = {
   projects: [
     project('core', '<rootDir>/packages/core'),
-    project('nestjs', '<rootDir>/packages/nestjs'),
+    project('nestjs', '<rootDir>/packages/nestjs', {
+      // Mercurius loads @fastify/static, which require()s content-disposition 3, an ES module: Node (20.19+)
+      // loads it, Jest's runtime on Node 20 cannot. Tests get the CommonJS 2.x Express brings (the same API).
+      moduleNameMapper: {
+        ...moduleNameMapper,
+        '^content-disposition$': '<rootDir>/../../node_modules/content-disposition/dist/index.js',
+      },
+    }),
     project('testing', '<rootDir>/packages/testing'),
     // Each demo spec boots the whole app on an embedded PGlite database first, which takes seconds on a busy machine.
     project('demo-api', '<rootDir>/apps/demo-api', { testTimeout: 90_000 }),

@@ -1,3 +1,4 @@
+import { monitorCommands } from '@cachet/testing';
 import type { Redis } from 'ioredis';
 
 /** Calls and server time per command, from `INFO commandstats`. */
@@ -26,52 +27,38 @@ export interface CommandCost {
 
 /** Commands the bench's own connections send while counting. */
 const IGNORED = new Set(['info', 'echo', 'monitor']);
-const MARKER = 'cachet-bench-count-end';
 
 /**
  * Runs `work` (which performs `ops` operations) and returns what it cost the
- * server: commandstats deltas for the totals and server time, and MONITOR to
- * tell round trips from the commands Lua scripts run (MONITOR tags those
- * "lua"). Nothing else may use this Redis meanwhile.
+ * server: commandstats deltas for the totals and server time, and
+ * `monitorCommands` (MONITOR on a socket of its own) to tell round trips from
+ * the commands Lua scripts run. Nothing else may use this Redis meanwhile.
  */
 export async function measureCommands(admin: Redis, ops: number, work: () => Promise<unknown>): Promise<CommandCost> {
-  const monitor = await admin.monitor();
-  // Replies still in flight when the connection closes must not surface as an unhandled 'error' event.
-  monitor.on('error', () => undefined);
-  let roundTrips = 0;
-  const seenMarker = new Promise<void>((resolve) => {
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      const name = String(args[0]).toLowerCase();
-      if (name === 'echo' && args[1] === MARKER) resolve();
-      else if (source !== 'lua' && !IGNORED.has(name)) roundTrips++;
-    });
-  });
-  try {
-    const before = await commandStats(admin);
+  const server = { host: admin.options.host ?? '127.0.0.1', port: admin.options.port ?? 6379 };
+  const before = await commandStats(admin);
+  const counted = await monitorCommands(server, async () => {
     await work();
-    const after = await commandStats(admin);
-    await admin.echo(MARKER);
-    await seenMarker;
-    let calls = 0;
-    let usec = 0;
-    const parts: string[] = [];
-    for (const [name, stat] of after) {
-      if (IGNORED.has(name)) continue;
-      const delta = stat.calls - (before.get(name)?.calls ?? 0);
-      if (delta <= 0) continue;
-      calls += delta;
-      usec += stat.usec - (before.get(name)?.usec ?? 0);
-      parts.push(`${name} ${formatPerOp(delta / ops)}`);
-    }
-    return {
-      perOp: calls / ops,
-      roundTripsPerOp: roundTrips / ops,
-      usecPerOp: usec / ops,
-      breakdown: parts.join(' · ') || 'none',
-    };
-  } finally {
-    monitor.disconnect();
+  });
+  const after = await commandStats(admin);
+  const roundTrips = counted.commands.filter((command) => !IGNORED.has(command.name)).length;
+  let calls = 0;
+  let usec = 0;
+  const parts: string[] = [];
+  for (const [name, stat] of after) {
+    if (IGNORED.has(name)) continue;
+    const delta = stat.calls - (before.get(name)?.calls ?? 0);
+    if (delta <= 0) continue;
+    calls += delta;
+    usec += stat.usec - (before.get(name)?.usec ?? 0);
+    parts.push(`${name} ${formatPerOp(delta / ops)}`);
   }
+  return {
+    perOp: calls / ops,
+    roundTripsPerOp: roundTrips / ops,
+    usecPerOp: usec / ops,
+    breakdown: parts.join(' · ') || 'none',
+  };
 }
 
 function formatPerOp(value: number): string {

@@ -67,6 +67,11 @@ export type {
 // Telemetry
 export type { CacheLogger } from './telemetry/logger.js';
 export type {
+  TelemetryOptions,
+  TracerProviderLike,
+  MeterProviderLike,
+} from './telemetry/open-telemetry/telemetry-options.js';
+export type {
   CacheEvents,
   CacheEvent,
   CacheEventMap,

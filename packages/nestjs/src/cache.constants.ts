@@ -26,7 +26,9 @@ export const CACHE_REDIS = Symbol('CACHE_REDIS');
  * The app-scoped runtime that decorated methods reach through DI. Its
  * description reads well in Nest's "can't resolve dependencies" message.
  */
-export const CACHE_RUNTIME = Symbol('CacheRuntime (import CacheModule.forRoot; keep isGlobal: true)');
+export const CACHE_RUNTIME = Symbol(
+  'CacheRuntime (with isGlobal: false, import CacheModule.forFeature() in this module)',
+);
 
 /** The decorator kinds (`CacheMethodKind[]`) the scanner and runtime act on; the module hands them in. */
 export const CACHE_METHOD_KINDS = Symbol('CACHE_METHOD_KINDS');

@@ -12,6 +12,9 @@ export type {
   CacheOptionsFactory,
 } from './module/cache.module-definition.js';
 export { resolveCacheModuleOptions } from './module/resolve-cache-module-options.js';
+export type { CacheFeatureOptions } from './module/cache-feature.options.js';
+export { CacheModuleSetupError } from './module/cache-module-setup.error.js';
+export { getCacheToken } from './module/cache.token.js';
 export { InjectRedis } from './module/inject-redis.decorator.js';
 export {
   InjectCache,
@@ -64,11 +67,27 @@ export { HttpCache, type HttpCacheOptions, type HttpCacheRequest } from './http/
 
 // Rate limits
 export { RateLimit, SkipRateLimit, type RateLimitSkip } from './rate-limit/rate-limit.decorator.js';
-export type { RateLimitPolicy, RateLimitBy, ResolvedRateLimitPolicy } from './rate-limit/rate-limit.policy.js';
+export type {
+  RateLimitPolicy,
+  RateLimitBy,
+  RateLimitKey,
+  ResolvedRateLimitPolicy,
+} from './rate-limit/rate-limit.policy.js';
+export type { PerCall } from './rate-limit/rate-limit-call-rule.js';
+export type { RateLimitErrorMessage, RateLimitRefusal } from './rate-limit/rate-limit-refusal.js';
+export { RateLimitRefusalHeaders } from './rate-limit/rate-limit-refusal.interceptor.js';
 export { RateLimitGuard, GlobalRateLimitGuard } from './rate-limit/rate-limit.guard.js';
 export { RateLimitEnforcer, type RateLimitVerdict } from './rate-limit/rate-limit.enforcer.js';
-export { RateLimitExceededException, type RateLimitExceededBody } from './rate-limit/rate-limit-exceeded.exception.js';
+export {
+  RateLimitExceededException,
+  type RateLimitExceededBody,
+  type RateLimitExceededDetails,
+} from './rate-limit/rate-limit-exceeded.exception.js';
 export { RateLimitUnavailableException } from './rate-limit/rate-limit-unavailable.exception.js';
+export {
+  RateLimitExceededGraphqlError,
+  type RateLimitExceededExtensions,
+} from './graphql/rate-limit-exceeded.graphql-error.js';
 export {
   rateLimitProviders,
   type RateLimitProviderDeps,

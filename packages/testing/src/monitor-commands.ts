@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createConnection, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { parseMonitorLine } from './monitor-line.js';
 
 /** A node to watch: a `startRedis` handle, or any `{ host, port }`. */
 export interface MonitorNode {
@@ -72,31 +74,35 @@ export async function monitorCommands<T>(target: MonitorTarget, fn: () => Promis
   }
 }
 
-/** One MONITOR connection, plus the connection that sends its end marker. */
+/**
+ * One MONITOR connection (a plain socket: a client library can mistake a command it sees for the reply to
+ * its own), plus a client that sends the end marker.
+ */
 class NodeMonitor {
   readonly commands: MonitoredCommand[] = [];
   readonly scriptCommands: MonitoredCommand[] = [];
   private readonly marker = `cachet-monitor-end:${randomUUID()}`;
   private markerSeen!: Promise<void>;
+  /** The marker was seen (or the monitor closed): nothing more is recorded. */
+  private done = false;
 
   private constructor(
     readonly node: string,
     private readonly control: Redis,
-    private readonly monitor: Redis,
+    private readonly socket: Socket,
   ) {}
 
   static async start(address: MonitorNode): Promise<NodeMonitor> {
     const control = new Redis({ host: address.host, port: address.port, lazyConnect: true });
     control.on('error', () => undefined);
+    const socket = createConnection({ host: address.host, port: address.port });
     try {
       await control.connect();
-      const monitor = await control.monitor();
-      // Replies still in flight when the connection closes must not surface as an unhandled 'error' event.
-      monitor.on('error', () => undefined);
-      const watcher = new NodeMonitor(`${address.host}:${address.port}`, control, monitor);
-      watcher.listen();
+      const watcher = new NodeMonitor(`${address.host}:${address.port}`, control, socket);
+      await watcher.listen();
       return watcher;
     } catch (error) {
+      socket.destroy();
       control.disconnect();
       throw error;
     }
@@ -109,25 +115,56 @@ class NodeMonitor {
   }
 
   close(): void {
-    this.monitor.disconnect();
+    this.done = true;
+    this.socket.destroy();
     this.control.disconnect();
   }
 
-  private listen(): void {
-    this.markerSeen = new Promise<void>((resolve) => {
-      let ended = false;
-      this.monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (ended) return;
-        const name = String(args[0]).toLowerCase();
-        if (name === 'echo' && args[1] === this.marker) {
-          ended = true;
-          resolve();
-          return;
-        }
-        const command = { node: this.node, name, args: args.slice(1), source };
-        (source === 'lua' ? this.scriptCommands : this.commands).push(command);
-      });
+  /** Sends MONITOR and resolves once the node confirmed it: every command it runs from then on is seen. */
+  private listen(): Promise<void> {
+    let confirmed!: () => void;
+    let failed!: (error: Error) => void;
+    const started = new Promise<void>((resolve, reject) => ((confirmed = resolve), (failed = reject)));
+    let ended!: () => void;
+    let cut!: (error: Error) => void;
+    this.markerSeen = new Promise<void>((resolve, reject) => ((ended = resolve), (cut = reject)));
+    this.markerSeen.catch(() => undefined); // rejects only for a flush that is waiting on it
+    let buffered = '';
+    let monitoring = false;
+    this.socket.on('error', (error) => failed(error));
+    this.socket.once('close', () => {
+      if (this.done) return;
+      this.done = true;
+      const error = new Error(`monitorCommands: the MONITOR connection to ${this.node} closed before the count ended`);
+      failed(error);
+      cut(error);
     });
+    this.socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      let lineEnd: number;
+      while ((lineEnd = buffered.indexOf('\r\n')) >= 0) {
+        const line = buffered.slice(0, lineEnd);
+        buffered = buffered.slice(lineEnd + 2);
+        if (!monitoring) {
+          if (line !== '+OK') return failed(new Error(`monitorCommands: MONITOR refused by ${this.node}: ${line}`));
+          monitoring = true;
+          confirmed();
+          continue;
+        }
+        const parsed = line.startsWith('+') ? parseMonitorLine(line.slice(1)) : undefined;
+        if (!parsed || this.done) continue;
+        const name = parsed.args[0]!.toLowerCase();
+        if (name === 'echo' && parsed.args[1] === this.marker) {
+          this.done = true;
+          ended();
+          continue;
+        }
+        const command = { node: this.node, name, args: parsed.args.slice(1), source: parsed.source };
+        (parsed.source === 'lua' ? this.scriptCommands : this.commands).push(command);
+      }
+    });
+    this.socket.write('MONITOR\r\n');
+    return started;
   }
 }
 

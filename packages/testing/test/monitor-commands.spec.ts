@@ -42,6 +42,24 @@ describe('monitorCommands', () => {
     expect(counted.names).toEqual([]);
   });
 
+  it('starts cleanly while other clients are busy, and sees their commands too', async () => {
+    const busy = new Redis(server.url);
+    let running = true;
+    const traffic = (async () => {
+      while (running) await busy.incr('busy');
+    })();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const counted = await monitorCommands(server, () => client.set('during', String(i)));
+        expect(counted.names.filter((name) => name !== 'incr')).toEqual(['set']);
+      }
+    } finally {
+      running = false;
+      await traffic;
+      busy.disconnect();
+    }
+  });
+
   it('stops its monitors and rethrows when fn throws', async () => {
     const clientsBefore = await connectedClients(client);
     await expect(

@@ -11,6 +11,10 @@ import {
   DEFAULT_COMMAND_TIMEOUT,
 } from '../shared/option-checks.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+} from '../telemetry/open-telemetry/telemetry-options.js';
 import type { CacheOptions } from './cache.types.js';
 import { resolveSerializer } from './serializers.js';
 import type { Serializer } from './serializer.js';
@@ -35,6 +39,8 @@ export interface ResolvedCacheOptions {
   fenceTtlMs: number;
   l1: L1Options | undefined;
   logger: CacheLogger;
+  /** `undefined` while OpenTelemetry is off. */
+  telemetry: ResolvedTelemetryOptions | undefined;
 }
 
 /** Every default of a cache, written once: `createCache` and the Nest module both read it. */
@@ -107,6 +113,7 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     fenceTtlMs: Math.max(Math.min(maxTtlMs, DAY_MS), lockTtl * 10),
     l1: resolveL1(options.l1),
     logger: options.logger ?? consoleLogger,
+    telemetry: resolveTelemetryOptions(options.telemetry),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { CacheEvents } from '../telemetry/cache-events.js';
 import type { CacheStats } from '../telemetry/cache-stats.types.js';
 import type { CacheLogger } from '../telemetry/logger.js';
+import type { TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import type { Serializer } from './serializer.js';
 
 /** Counters of one namespace (defined with the counters that fill it). */
@@ -40,6 +41,8 @@ export interface CacheOptions {
   /** Circuit breaker: open after `threshold` consecutive failures, probe after `resetAfter`. */
   breaker?: { threshold?: number; resetAfter?: Duration };
   logger?: CacheLogger;
+  /** OpenTelemetry spans and metrics (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 /** What a caller may say about one entry when writing it. */

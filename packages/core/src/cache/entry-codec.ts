@@ -47,7 +47,10 @@ export function encodeEntryBody(body: EntryBody): Buffer {
   return Buffer.concat([Buffer.from(head), body.payload]);
 }
 
-/** Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). */
+/**
+ * Parses a stored entry; `undefined` for an unknown format or a damaged value (treated as a miss). Runs on
+ * every hit: the header is read field by field from the bytes, without building a string of it first.
+ */
 export function decodeEntry(raw: Buffer): DecodedEntry | undefined {
   const header = parseEntryHeader(raw);
   if (!header) return undefined;

@@ -13,6 +13,7 @@ import type {
   SetOptions,
 } from './cache.types.js';
 import type { CacheEvents } from '../telemetry/cache-events.js';
+import type { ReadTrace } from '../telemetry/open-telemetry/read-trace.js';
 import { readEntry } from './entry-reader.js';
 import { EntryWriter } from './entry-writer.js';
 import { assertEntryOptions } from './ttl-policy.js';
@@ -48,12 +49,25 @@ export class NamespacedCache implements Cache {
     return this.engine.counters.events;
   }
 
-  async get<T = unknown>(key: string, options: ReadOptions = {}): Promise<T | undefined> {
+  get<T = unknown>(key: string, options: ReadOptions = {}): Promise<T | undefined> {
+    const telemetry = this.engine.telemetry;
+    if (!telemetry) return this.read<T>(key, options);
+    return telemetry.read(
+      'get',
+      this.namespace,
+      key,
+      (trace) => this.read<T>(key, options, trace),
+      (value) => (value === undefined ? 'miss' : 'hit'),
+    );
+  }
+
+  private async read<T>(key: string, options: ReadOptions, trace?: ReadTrace): Promise<T | undefined> {
     assertValidKey(key);
     const tags = options.tags ?? [];
     tags.forEach(assertValidTag);
     const local = this.engine.l1Get(this.namespace, key, options.l1);
     if (local) {
+      trace?.l1Hit();
       this.engine.counters.increment(this.namespace, 'hits');
       return local.value as T;
     }
@@ -105,7 +119,16 @@ export class NamespacedCache implements Cache {
     assertValidKey(key);
     assertEntryOptions(options, `getOrSet("${key}")`);
     (options.tags ?? []).forEach(assertValidTag);
-    return this.readThrough.fetch(planLoad(this.engine, key, loader, options));
+    const plan = planLoad(this.engine, key, loader, options);
+    const telemetry = this.engine.telemetry;
+    if (!telemetry) return this.readThrough.fetch(plan);
+    return telemetry.read(
+      'getOrSet',
+      this.namespace,
+      key,
+      (trace) => this.readThrough.fetch(trace ? { ...plan, trace } : plan),
+      (result) => result.outcome,
+    );
   }
 
   async delete(...keys: string[]): Promise<void> {

@@ -10,7 +10,8 @@ import {
 } from '../shared/option-checks.js';
 import type { StoreChoice } from '../store/open-store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
-import type { RateLimiterConfig } from './rate-limiter.js';
+import type { TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
+import type { RateLimiterConfig } from './rate-limiter-config.js';
 
 export interface RateLimiterOptions extends StoreChoice {
   /** Every key starts with `<namespace>:rl:` (default 'cachet'). */
@@ -23,6 +24,8 @@ export interface RateLimiterOptions extends StoreChoice {
   overLimitCacheSize?: number;
   breaker?: { threshold?: number; resetAfter?: Duration };
   logger?: CacheLogger;
+  /** OpenTelemetry spans and metrics of every check (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 /** Every default of a rate limiter, written once. */
@@ -57,5 +60,6 @@ export function resolveRateLimiterOptions(
     breaker: resolveBreakerOptions(options.breaker, `${prefix}breaker`),
     logger: options.logger ?? consoleLogger,
     readyTimeoutMs: resolveCommandTimeout(options.commandTimeout, RATE_LIMITER_DEFAULTS.commandTimeout),
+    telemetry: options.telemetry,
   };
 }

@@ -1,10 +1,11 @@
 import { BreakerOpenError } from '../resilience/circuit-breaker.js';
-import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
+import { NodeBreakers } from '../resilience/node-breakers.js';
 import { CacheConfigError, RateLimitExceededError, RateLimitUnavailableError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory/memory-rate-limit.store.js';
-import type { RateLimitConsumeRequest, RateLimitOutcome, RateLimitStore } from '../store/rate-limit.store.js';
-import type { CacheLogger } from '../telemetry/logger.js';
+import type { RateLimitConsumeRequest, RateLimitOutcome } from '../store/rate-limit.store.js';
+import { RateLimitTelemetry } from '../telemetry/open-telemetry/rate-limit-telemetry.js';
+import { resolveTelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import { resolveRateLimitRule } from './rate-limit-rule.js';
 import { consumeRequest, rateLimitKeys } from './rate-limit-request.js';
 import type {
@@ -18,22 +19,9 @@ import { consumeBatch, type RateLimitBatchVerdict } from './rate-limit-batch.js'
 import { OverLimitCache } from './over-limit-cache.js';
 import { RateLimitKeyCache } from './rate-limit-keys.cache.js';
 
-export interface RateLimiterConfig {
-  store: RateLimitStore;
-  namespace: string;
-  /** Redis trouble: answer from the in-process insurance limiter (true) or throw RateLimitUnavailableError. */
-  failOpen: boolean;
-  /** Subjects remembered as over their limit (0 disables the short-circuit). */
-  overLimitCacheSize: number;
-  breaker: { threshold: number; resetMs: number };
-  /** On Redis Cluster: the store's router, so a dead master's breaker skips only the subjects it serves. */
-  router?: BreakerRouter;
-  logger: CacheLogger;
-  /** True when the store can take commands now; otherwise it gets `readyTimeoutMs` to become ready. */
-  isReady?: () => boolean;
-  ready?: (timeoutMs: number) => Promise<void>;
-  readyTimeoutMs: number;
-}
+import type { RateLimiterConfig } from './rate-limiter-config.js';
+
+export type { RateLimiterConfig } from './rate-limiter-config.js';
 
 export interface ConsumeOptions {
   /** Overrides the rule's cost for this request. */
@@ -68,6 +56,7 @@ export class RateLimiter {
   private readonly insurance = new MemoryRateLimitStore();
   private readonly breakers: NodeBreakers;
   private readonly counters: RateLimiterStats = { storeChecks: 0, shortCircuited: 0, insured: 0, storeErrors: 0 };
+  private readonly telemetry: RateLimitTelemetry | undefined;
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
@@ -82,6 +71,7 @@ export class RateLimiter {
       },
       config.router,
     );
+    this.telemetry = RateLimitTelemetry.create(resolveTelemetryOptions(config.telemetry));
   }
 
   get failOpen(): boolean {
@@ -93,10 +83,21 @@ export class RateLimiter {
    * A refused request takes nothing. The path of a single policy: one script
    * of that policy's algorithm, no batch to build.
    */
-  async consume(
+  consume(
     subject: string,
     rule: RateLimitRule | ResolvedRateLimitRule,
     options?: ConsumeOptions,
+  ): Promise<RateLimitResult> {
+    if (!this.telemetry) return this.consumeOne(subject, rule, options);
+    // Traced, a check is one span whatever its number of policies: the batch path records it.
+    const check = { subject, rule, cost: options?.cost, slot: options?.slot };
+    return this.consumeAll([check]).then(({ results }) => results[0]!);
+  }
+
+  private async consumeOne(
+    subject: string,
+    rule: RateLimitRule | ResolvedRateLimitRule,
+    options: ConsumeOptions | undefined,
   ): Promise<RateLimitResult> {
     const resolved = resolveRateLimitRule(rule);
     const request = consumeRequest(this.keys, subject, resolved, options?.cost, options?.slot);
@@ -131,7 +132,13 @@ export class RateLimiter {
    * admitting more than a policy allows). A subject known in this process to
    * be over its limit refuses the whole request without a round trip.
    */
-  async consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
+  consumeAll(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
+    const telemetry = this.telemetry;
+    if (!telemetry) return this.check(checks);
+    return telemetry.check(this.config.namespace, Array.isArray(checks) ? checks : [], () => this.check(checks));
+  }
+
+  private async check(checks: readonly RateLimitCheck[]): Promise<RateLimitBatchResult> {
     if (!Array.isArray(checks) || checks.length === 0) {
       throw new CacheConfigError('consumeAll', checks, 'a non-empty array of { subject, rule, cost? }');
     }

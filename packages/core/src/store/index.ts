@@ -92,4 +92,10 @@ export { WriteBehindEngine, type WriteBehindSettings } from '../write-behind/wri
 export { CircuitBreaker, BreakerOpenError, type BreakerState } from '../resilience/circuit-breaker.js';
 export { NodeBreakers, type BreakerRouter, type NodeBreakersOptions } from '../resilience/node-breakers.js';
 export { consoleLogger } from '../telemetry/logger.js';
+export {
+  resolveTelemetryOptions,
+  TELEMETRY_DEFAULTS,
+  INSTRUMENTATION_SCOPE,
+  type ResolvedTelemetryOptions,
+} from '../telemetry/open-telemetry/telemetry-options.js';
 export { CacheEvents, type CacheEventBase, type CacheEventInput } from '../telemetry/cache-events.js';

@@ -2,6 +2,7 @@ import type { Serializer } from '../cache/serializer.js';
 import type { HeldLock } from '../lock/held-lock.js';
 import type { QueueEntry, QueueKeys, QueueStore } from '../store/queue.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
+import type { WriteBehindTelemetry } from '../telemetry/open-telemetry/write-behind-telemetry.js';
 import type { HeldEntry } from './flush-plan.js';
 import type { ResolvedQueueOptions, WriteBehindHandler } from './write-behind.types.js';
 
@@ -17,6 +18,8 @@ export interface QueueFlusherDeps {
   logger: CacheLogger;
   /** Where the ownership lease announces its release. */
   releaseChannel: string;
+  /** OpenTelemetry spans and metrics of each flush, when on. */
+  telemetry?: WriteBehindTelemetry;
 }
 
 export interface FlusherCounters {

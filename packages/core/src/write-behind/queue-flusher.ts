@@ -124,6 +124,13 @@ export class QueueFlusher {
     }
   }
 
+  private dispatch(units: ReturnType<typeof planFlush>): Promise<void> {
+    const { telemetry, queue } = this.deps;
+    if (!telemetry) return dispatch(this.state, units);
+    const entries = units.reduce((sum, unit) => sum + unit.covered.length, 0);
+    return telemetry.flush(queue, entries, this.state.counters, () => dispatch(this.state, units));
+  }
+
   private async passUnlogged(): Promise<boolean> {
     const { state } = this;
     const { store, keys, options, consumer } = this.deps;
@@ -148,7 +155,7 @@ export class QueueFlusher {
       if (read.othersPending && !(await reclaim(state, token, 0))) return lostLease(state);
     }
     const units = planFlush(state.held, performance.now(), options.batchSize, options.coalesce);
-    if (units.length > 0) await dispatch(state, units);
+    if (units.length > 0) await this.dispatch(units);
     if (!state.owner) return false; // the lease was lost during the pass
     return readFull || (units.length > 0 && planFlush(state.held, performance.now(), 1, false).length > 0);
   }

@@ -7,6 +7,11 @@ import { optionsObject, positiveInteger, resolveCommandTimeout } from '../shared
 import type { QueueStore } from '../store/queue.store.js';
 import type { StoreChoice } from '../store/open-store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+  type TelemetryOptions,
+} from '../telemetry/open-telemetry/telemetry-options.js';
 import type { ResolvedQueueOptions, WriteBehindQueueOptions } from './write-behind.types.js';
 
 /** Every queue duration drives a timer (flush, backoff, push-back wait, reclaim). */
@@ -110,6 +115,8 @@ export interface CreateWriteBehindOptions extends WriteBehindQueueOptions, Store
   flushInterval?: Duration;
   /** Shorthand for `batch.size`. */
   batchSize?: number;
+  /** OpenTelemetry spans and metrics of every flush (`@opentelemetry/api`, an optional peer). Default off. */
+  telemetry?: TelemetryOptions;
 }
 
 /** Defaults of the engine itself (each queue's are `WRITE_BEHIND_DEFAULTS`). */
@@ -131,6 +138,7 @@ export interface ResolvedWriteBehindOptions {
   /** Longest `close()` spends draining. */
   drainTimeoutMs: number;
   commandTimeoutMs: number;
+  telemetry: ResolvedTelemetryOptions | undefined;
 }
 
 /**
@@ -150,6 +158,7 @@ export function resolveWriteBehindOptions(options: CreateWriteBehindOptions): Re
     commandTimeout,
     flushInterval,
     batchSize,
+    telemetry,
     ...queueOptions
   } = options;
   if (batchSize !== undefined) positiveInteger(batchSize, 'writeBehind.batchSize');
@@ -170,5 +179,6 @@ export function resolveWriteBehindOptions(options: CreateWriteBehindOptions): Re
       max: MAX_TIMER_MS,
     }),
     commandTimeoutMs: resolveCommandTimeout(commandTimeout, WRITE_BEHIND_ENGINE_DEFAULTS.commandTimeout),
+    telemetry: resolveTelemetryOptions(telemetry),
   };
 }

@@ -5,6 +5,8 @@ import { WriteBehindError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import type { QueueStore } from '../store/queue.store.js';
 import type { CacheLogger } from '../telemetry/logger.js';
+import { WriteBehindTelemetry } from '../telemetry/open-telemetry/write-behind-telemetry.js';
+import type { ResolvedTelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
 import { appendEntry } from './append-entry.js';
 import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
 import { QueueFlusher } from './queue-flusher.js';
@@ -28,6 +30,8 @@ export interface WriteBehindSettings {
   defaults: WriteBehindQueueOptions;
   /** Longest `close()` spends draining. */
   drainTimeoutMs: number;
+  /** OpenTelemetry spans and metrics (`resolveTelemetryOptions`); `undefined` while off. */
+  telemetry?: ResolvedTelemetryOptions;
 }
 
 /**
@@ -49,6 +53,8 @@ export class WriteBehindEngine {
   private readonly consumer = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private started = false;
   private closing = false;
+  private readonly telemetry: WriteBehindTelemetry | undefined;
+  private readonly stopObserving: () => void;
 
   constructor(
     readonly store: QueueStore,
@@ -56,6 +62,8 @@ export class WriteBehindEngine {
     private readonly owned?: { close(): Promise<void> },
   ) {
     this.keySpace = new KeySpace(settings.namespace);
+    this.telemetry = WriteBehindTelemetry.create(settings.telemetry, settings.namespace);
+    this.stopObserving = this.telemetry?.observeQueues(this) ?? (() => undefined);
   }
 
   /** Sets a queue's options (before its first append or handler; later calls replace them). */
@@ -85,6 +93,7 @@ export class WriteBehindEngine {
       serializer: this.settings.serializer,
       logger: this.settings.logger,
       releaseChannel: this.keySpace.lockChannel,
+      telemetry: this.telemetry,
     });
     if (this.started) state.flusher.start();
   }
@@ -192,6 +201,7 @@ export class WriteBehindEngine {
     this.closing = true;
     await this.drain(options.timeoutMs ?? this.settings.drainTimeoutMs);
     for (const state of this.queues.values()) await state.flusher?.stop();
+    this.stopObserving();
     await this.owned?.close();
   }
 

@@ -4,6 +4,9 @@ import { KeySpace } from '@cachet/core/store';
 import { testRedisUrl, uniqueNamespace } from '@cachet/testing';
 import { recordingLogger } from '../support/caches.js';
 
+/** A write that times out fails open and is not stored: what these tests read back must have landed. */
+const SLOW_MACHINE = '10s';
+
 const SERIALIZERS: Array<[string, CacheOptions['serializer']]> = [
   ['msgpack', 'msgpack'],
   ['json', 'json'],
@@ -24,7 +27,13 @@ describe.each(SERIALIZERS)('a Buffer value with the %s serializer', (_name, seri
 
   it('comes back as the same bytes, in a Buffer, and is stored as those bytes after the envelope', async () => {
     const namespace = uniqueNamespace('bytes');
-    const cache = createCache({ redis: testRedisUrl(), namespace, serializer, logger: recordingLogger() });
+    const cache = createCache({
+      redis: testRedisUrl(),
+      namespace,
+      serializer,
+      commandTimeout: SLOW_MACHINE,
+      logger: recordingLogger(),
+    });
     try {
       const bytes = Buffer.from([0, 1, 2, 10, 32, 255, 0x7b]);
       await cache.set('raw', bytes);
@@ -44,6 +53,7 @@ describe.each(SERIALIZERS)('a Buffer value with the %s serializer', (_name, seri
       redis: testRedisUrl(),
       namespace: uniqueNamespace('bytes'),
       serializer,
+      commandTimeout: SLOW_MACHINE,
       compression: { threshold: 64 },
       logger: recordingLogger(),
     });
@@ -60,7 +70,12 @@ describe.each(SERIALIZERS)('a Buffer value with the %s serializer', (_name, seri
 it('an entry of bytes is a miss, never a garbled value, for a reader that predates the format', async () => {
   // Such a reader accepts only its own serializer's format bits; bytes carry both, which no serializer has.
   const namespace = uniqueNamespace('bytes');
-  const cache = createCache({ redis: testRedisUrl(), namespace, logger: recordingLogger() });
+  const cache = createCache({
+    redis: testRedisUrl(),
+    namespace,
+    commandTimeout: SLOW_MACHINE,
+    logger: recordingLogger(),
+  });
   const redis = new Redis(testRedisUrl());
   try {
     await cache.set('raw', Buffer.from('abc'));

@@ -22,7 +22,8 @@ describe('commands per operation, counted at the connection', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    cache = createCache({ redis: server.url, namespace: 'counts', logger: recordingLogger() });
+    // A starved machine must not turn a hit into a fail-open miss: counts are about the happy path.
+    cache = createCache({ redis: server.url, namespace: 'counts', commandTimeout: '10s', logger: recordingLogger() });
     // Every script runs once before counting: the first EVALSHA of a script on a fresh server is answered
     // NOSCRIPT and sent again as EVAL, which is not what a warm cache pays.
     await cache.set('warm', 1, { tags: ['warm'] });
@@ -45,8 +46,20 @@ describe('commands per operation, counted at the connection', () => {
     expect(sent).toEqual(['mget']);
   });
 
-  it('get() of a miss: the MGET, then the read script', async () => {
-    expect(await names(async () => expect(await cache.get('absent')).toBeUndefined())).toEqual(['mget', 'evalsha']);
+  it('get() of a miss: one MGET (it takes no lease, so the read script has nothing to add)', async () => {
+    expect(await names(async () => expect(await cache.get('absent')).toBeUndefined())).toEqual(['mget']);
+  });
+
+  it('get() of an entry its tags invalidated: one MGET', async () => {
+    await cache.set('invalidated', 1, { tags: ['gone'] });
+    await cache.invalidateTags('gone');
+    const sent = await names(async () => expect(await cache.get('invalidated', { tags: ['gone'] })).toBeUndefined());
+    expect(sent).toEqual(['mget']);
+  });
+
+  it('getOrSet() miss: MGET, then scripts: read + lease, lease extension, tag state, fence claim, write', async () => {
+    const sent = await names(async () => expect(await cache.getOrSet('cold', async () => 'loaded')).toBe('loaded'));
+    expect(sent).toEqual(['mget', ...Array(5).fill('evalsha')]);
   });
 
   it('get() of a sliding entry: the MGET, then the read script that slides its TTL', async () => {
@@ -93,6 +106,7 @@ describe('commands per master on a 3-master cluster', () => {
       // No background slot refresh: its CLUSTER SLOTS would land on a master at a time of its choosing.
       redis: { cluster: cluster.nodes.slice(0, 3), options: { slotsRefreshInterval: 0 } },
       namespace,
+      commandTimeout: '10s',
       logger: recordingLogger(),
     });
     try {

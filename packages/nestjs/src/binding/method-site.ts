@@ -7,7 +7,7 @@ import type { MethodBinding } from './method-binding.js';
 
 /** Class metadata of `@WebSocketGateway()` (`@nestjs/websockets`), read without importing the package. */
 const GATEWAY_METADATA = 'websockets:is_gateway';
-/** Class metadata of `@Resolver()` (`@nestjs/graphql`). */
+/** Class metadata of `@Resolver()` (`@nestjs/graphql`); present, with the value `undefined`, on `@Resolver()` without a type. */
 const RESOLVER_METADATA = ['graphql:resolver_type', 'graphql:resolver'];
 
 /**
@@ -30,7 +30,7 @@ export class ClassSite {
   ) {
     this.classRef = prototype.constructor as Type;
     if (Reflect.getMetadata(GATEWAY_METADATA, this.classRef) !== undefined) this.role = 'gateway';
-    else if (RESOLVER_METADATA.some((key) => Reflect.getMetadata(key, this.classRef) !== undefined)) {
+    else if (RESOLVER_METADATA.some((key) => Reflect.hasMetadata(key, this.classRef))) {
       this.role = 'resolver';
     } else this.role = Reflect.getMetadata(CONTROLLER_WATERMARK, this.classRef) ? 'controller' : 'method';
   }

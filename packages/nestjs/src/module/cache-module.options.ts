@@ -1,4 +1,4 @@
-import type { CacheLogger, CacheOptions, Duration, RedisInput } from '@cachet/core';
+import type { CacheLogger, CacheOptions, Duration, RedisInput, TelemetryOptions } from '@cachet/core';
 import type { RateLimitModuleOptions } from '../rate-limit/rate-limit-module.options.js';
 
 /** Options of the rate limiter the module registers (see the rate-limiting guide). */
@@ -41,6 +41,11 @@ export interface CacheModuleOptions {
   writeBehind?: CacheModuleWriteBehindOptions;
   /** Where Cachet logs; default: Nest's `Logger` under the context `Cachet`. */
   logger?: CacheLogger;
+  /**
+   * OpenTelemetry spans and metrics of the cache, rate limits and write-behind
+   * (`@opentelemetry/api`, an optional peer). Default off; see docs/observability.md.
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /** The module options after `resolveCacheModuleOptions`: defaults merged, every value checked. */

@@ -1,5 +1,5 @@
 import { Logger, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import { rateLimitProviders, type RateLimiterSettings } from '../rate-limit/rate-limit.providers.js';
 import type { CacheModuleOptions, ResolvedCacheModuleOptions } from './cache-module.options.js';
@@ -17,6 +17,7 @@ export function staticRateLimitProviders(options: CacheModuleOptions): Provider[
       namespace: options.namespace,
       commandTimeout: options.commandTimeout,
       logger: options.logger ?? new Logger('Cachet'),
+      telemetry: options.telemetry,
     },
   });
 }
@@ -36,6 +37,7 @@ export function asyncRateLimitProviders(): Provider[] {
         namespace: options.namespace,
         commandTimeout: options.commandTimeoutMs,
         logger: options.cache.logger,
+        telemetry: options.cache.telemetry,
       }),
     },
     ...rateLimitProviders(
@@ -45,11 +47,11 @@ export function asyncRateLimitProviders(): Provider[] {
   ];
 }
 
-/** Adds providers to a dynamic module and exports them (all but APP_GUARD, which Nest applies app-wide). */
+/** Adds providers to a dynamic module and exports them (all but the APP_ enhancers, which Nest applies app-wide). */
 export function withProviders(module: DynamicModule, providers: Provider[]): DynamicModule {
   const tokens = providers
     .map((provider) => (typeof provider === 'function' ? provider : provider.provide))
-    .filter((token) => token !== APP_GUARD);
+    .filter((token) => token !== APP_GUARD && token !== APP_INTERCEPTOR);
   return {
     ...module,
     providers: [...(module.providers ?? []), ...providers],

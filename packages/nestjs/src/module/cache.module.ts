@@ -22,6 +22,9 @@ import {
 } from './cache.module-definition.js';
 import { asyncRateLimitProviders, staticRateLimitProviders, withProviders } from './cache-rate-limit.providers.js';
 import { cacheCoreProviders } from './cache.providers.js';
+import { cacheFeatureModule } from './cache-feature.module.js';
+import type { CacheFeatureOptions } from './cache-feature.options.js';
+import { linkRootToFeatures } from './cache-root.link.js';
 import { cacheMethodKindsProvider } from './cache-method-kinds.js';
 import { RateLimitCoverage } from '../rate-limit/rate-limit-coverage.js';
 import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
@@ -30,8 +33,9 @@ import { writeBehindProviders } from '../write-behind/write-behind.providers.js'
 
 /**
  * Cachet for a Nest app: `CacheModule.forRoot({ redis, namespace, ttl, ... })`
- * or `CacheModule.forRootAsync({ imports, inject, useFactory })`. Global by
- * default. Closes the Redis connection it opened when the app shuts down
+ * or `CacheModule.forRootAsync({ imports, inject, useFactory })`, once, in the
+ * root module. Global by default; with `isGlobal: false`, modules that use the
+ * cache import `CacheModule.forFeature()`. Closes the Redis connection it opened when the app shuts down
  * (a client you passed in stays open).
  */
 @Module({
@@ -71,12 +75,21 @@ export class CacheModule extends ConfigurableCacheModule implements OnApplicatio
 
   /** Registers the cache, the binder's runtime, `CacheInterceptor` and rate limiting. */
   static override forRoot(options: CacheModuleForRootOptions): DynamicModule {
-    return withProviders(super.forRoot(options), staticRateLimitProviders(options));
+    return linkRootToFeatures(withProviders(super.forRoot(options), staticRateLimitProviders(options)));
   }
 
   /** Like `forRoot`, with options from `useFactory`, `useClass` or `useExisting`. */
   static override forRootAsync(options: CacheModuleAsyncOptions): DynamicModule {
-    return withProviders(super.forRootAsync(options), asyncRateLimitProviders());
+    return linkRootToFeatures(withProviders(super.forRootAsync(options), asyncRateLimitProviders()));
+  }
+
+  /**
+   * In a feature module: the root's cache, `CacheService`, `CacheInterceptor`,
+   * `RateLimitGuard` and engines (the same instances, one connection), and with
+   * `namespace`, a view of the cache under it, injected with `@InjectCache(namespace)`.
+   */
+  static forFeature(options: CacheFeatureOptions = {}): DynamicModule {
+    return cacheFeatureModule(options);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { CACHE_INSTANCE, CACHE_LOCK_MANAGER, CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
+import { CACHE_LOCK_MANAGER, CACHE_MODULE_OPTIONS, CACHE_STORE } from '../cache.constants.js';
 import { RATE_LIMITER } from '../rate-limit/rate-limit.constants.js';
 import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
+import { getCacheToken } from './cache.token.js';
 
 /**
  * Parameter (or property) decorators for the engines the cache module
@@ -17,8 +18,14 @@ import { CACHE_WRITE_BEHIND } from '../write-behind/write-behind.constants.js';
  */
 type InjectDecorator = () => PropertyDecorator & ParameterDecorator;
 
-/** The module's core `Cache` (`Cache` from `@cachet/core`): the engine behind `CacheService`. */
-export const InjectCache: InjectDecorator = () => Inject(CACHE_INSTANCE);
+/**
+ * The module's core `Cache` (`Cache` from `@cachet/core`): the engine behind
+ * `CacheService`; with a namespace, the view `CacheModule.forFeature({ namespace })`
+ * registers in the injecting module. A bad namespace throws `CacheConfigError`
+ * when the class is defined.
+ */
+export const InjectCache = (namespace?: string): PropertyDecorator & ParameterDecorator =>
+  Inject(getCacheToken(namespace));
 
 /** The module's `LockManager` (`withLock`, `stats`), on the module's store and namespace. */
 export const InjectLockManager: InjectDecorator = () => Inject(CACHE_LOCK_MANAGER);

@@ -21,6 +21,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'rateLimit',
   'writeBehind',
   'logger',
+  'telemetry',
 ]);
 
 /**

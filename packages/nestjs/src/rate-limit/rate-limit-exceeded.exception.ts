@@ -15,24 +15,33 @@ export interface RateLimitExceededBody {
   retryAfter: number;
 }
 
+/** What a refusal says beyond its policies and wait. */
+export interface RateLimitExceededDetails {
+  /** The body's `message` (default: `Rate limit "<policy>" exceeded; retry in <n> s.`). */
+  message?: string;
+  /** The response headers of the refusal: the refusing policies' rate-limit fields and `Retry-After`. */
+  headers?: ReadonlyArray<readonly [string, string]>;
+}
+
 /**
  * A request refused by `@RateLimit`: HTTP 429 whose body names the violated
- * policy. Thrown by `RateLimitGuard` (which also sets `Retry-After`) and by
- * rate-limited service methods.
+ * policy. Thrown by `RateLimitGuard` and by rate-limited methods; either way
+ * the response carries `headers` (a refusal made by hand, `Retry-After` alone).
  */
 export class RateLimitExceededException extends HttpException {
   readonly code = ErrorCodes.rateLimitExceeded;
   readonly policy: string;
   readonly violatedPolicies: string[];
   readonly retryAfterSeconds: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
 
-  constructor(violatedPolicies: string[], retryAfterMs: number) {
+  constructor(violatedPolicies: string[], retryAfterMs: number, details: RateLimitExceededDetails = {}) {
     const retryAfter = Math.max(Math.ceil(retryAfterMs / 1000), 1);
     const policy = violatedPolicies[0] ?? 'default';
     const body: RateLimitExceededBody = {
       statusCode: 429,
       error: 'Too Many Requests',
-      message: `Rate limit "${policy}" exceeded; retry in ${retryAfter} s.`,
+      message: details.message ?? `Rate limit "${policy}" exceeded; retry in ${retryAfter} s.`,
       code: ErrorCodes.rateLimitExceeded,
       policy,
       violatedPolicies,
@@ -42,5 +51,6 @@ export class RateLimitExceededException extends HttpException {
     this.policy = policy;
     this.violatedPolicies = violatedPolicies;
     this.retryAfterSeconds = retryAfter;
+    this.headers = details.headers ?? [['Retry-After', String(retryAfter)]];
   }
 }

@@ -10,8 +10,8 @@ export interface PolicyOutcome {
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
-/** Where headers go: the response's own setter. */
-export type HeaderSink = (name: string, value: string) => void;
+/** Where headers go, one at a time. */
+export type HeaderSetter = (name: string, value: string) => void;
 
 /**
  * Response headers for the policies that ran: the IETF draft fields
@@ -26,7 +26,7 @@ export type HeaderSink = (name: string, value: string) => void;
 export function writeRateLimitHeaders(
   outcomes: readonly PolicyOutcome[],
   family: RateLimitHeaders,
-  set: HeaderSink,
+  set: HeaderSetter,
 ): void {
   if (outcomes.length === 0) return;
   const only = outcomes.length === 1 ? outcomes[0]! : undefined;
@@ -47,8 +47,18 @@ export function writeRateLimitHeaders(
   if (refused.length > 0) writeRetryAfter(Math.max(...refused.map((o) => o.result.retryAfterMs)), set);
 }
 
+/** The same headers as name/value pairs (a refusal carries them, for whoever answers the 429). */
+export function rateLimitHeaders(
+  outcomes: readonly PolicyOutcome[],
+  family: RateLimitHeaders,
+): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  writeRateLimitHeaders(outcomes, family, (name, value) => headers.push([name, value]));
+  return headers;
+}
+
 /** The same headers for a single checked policy. */
-function writeOne({ name, windowMs, result }: PolicyOutcome, family: RateLimitHeaders, set: HeaderSink): void {
+function writeOne({ name, windowMs, result }: PolicyOutcome, family: RateLimitHeaders, set: HeaderSetter): void {
   if (family === 'ietf' || family === 'both') {
     set('RateLimit-Policy', `"${name}";q=${result.limit};w=${seconds(windowMs)}`);
     set('RateLimit', `"${name}";r=${result.remaining};t=${seconds(result.resetMs)}`);
@@ -57,13 +67,13 @@ function writeOne({ name, windowMs, result }: PolicyOutcome, family: RateLimitHe
   if (!result.allowed) writeRetryAfter(result.retryAfterMs, set);
 }
 
-function writeLegacy(result: RateLimitResult, set: HeaderSink): void {
+function writeLegacy(result: RateLimitResult, set: HeaderSetter): void {
   set('X-RateLimit-Limit', String(result.limit));
   set('X-RateLimit-Remaining', String(result.remaining));
   set('X-RateLimit-Reset', String(seconds(result.resetMs)));
 }
 
-function writeRetryAfter(retryAfterMs: number, set: HeaderSink): void {
+function writeRetryAfter(retryAfterMs: number, set: HeaderSetter): void {
   set('Retry-After', String(Math.max(seconds(retryAfterMs), 1)));
 }
 
@@ -77,4 +87,22 @@ export function bindingOutcome(outcomes: readonly PolicyOutcome[]): PolicyOutcom
     if (b.remaining !== a.remaining) return b.remaining < a.remaining ? outcome : binding;
     return b.resetMs > a.resetMs ? outcome : binding;
   });
+}
+
+/** What the headers are written on: an Express response or a Fastify reply. */
+export interface HeaderSink {
+  header?(name: string, value: string): unknown;
+  setHeader?(name: string, value: string): unknown;
+}
+
+/** Writes headers on an Express response or a Fastify reply. */
+export function writeHeaders(response: HeaderSink, headers: ReadonlyArray<readonly [string, string]>): void {
+  const set = headerSetter(response);
+  for (const [name, value] of headers) set(name, value);
+}
+
+/** Sets headers one by one on an Express response or a Fastify reply (`header()`), or a bare Node response. */
+export function headerSetter(response: HeaderSink): HeaderSetter {
+  if (typeof response.header === 'function') return (name, value) => response.header!(name, value);
+  return (name, value) => response.setHeader?.(name, value);
 }

@@ -2,7 +2,14 @@ import { CacheConfigError } from '@cachet/core';
 import { resolveRateLimiterOptions } from '@cachet/core/store';
 import { ClientAddressResolver, type TrustProxy } from './client-address.js';
 import type { Ipv6Subnet } from './client-subnet.js';
-import { resolveRateLimitPolicies, type RateLimitPolicy, type ResolvedRateLimitPolicy } from './rate-limit.policy.js';
+import {
+  resolveRateLimitPolicies,
+  type RateLimitKey,
+  type RateLimitPolicy,
+  type ResolvedRateLimitPolicy,
+} from './rate-limit.policy.js';
+import { resolveErrorMessage, type RateLimitErrorMessage } from './rate-limit-refusal.js';
+import { resolveIgnoreUserAgents } from './user-agents.js';
 
 export type RateLimitHeaders = 'ietf' | 'legacy' | 'both' | false;
 
@@ -27,6 +34,12 @@ export interface RateLimitModuleOptions {
    * is stopped before auth). `true` enforces declared policies everywhere; policies are also applied to every route.
    */
   global?: boolean | RateLimitPolicy | RateLimitPolicy[];
+  /** The 429's `message` for every policy without its own `errorMessage`: a text, or `(context, refusal) => string`. */
+  errorMessage?: RateLimitErrorMessage;
+  /** HTTP requests whose `User-Agent` matches one of these are left out of every policy without its own list. */
+  ignoreUserAgents?: RegExp[];
+  /** The counted key of every policy without its own `key` (`@nestjs/throttler`'s `generateKey`). */
+  key?: RateLimitKey;
 }
 
 export interface ResolvedRateLimitModuleOptions {
@@ -35,12 +48,19 @@ export interface ResolvedRateLimitModuleOptions {
   readonly global: boolean;
   readonly globalPolicies: readonly ResolvedRateLimitPolicy[];
   readonly clientAddress: ClientAddressResolver;
+  readonly errorMessage?: RateLimitErrorMessage;
+  readonly ignoreUserAgents?: readonly RegExp[];
+  readonly key?: RateLimitKey;
 }
 
 /** Validates and defaults the rate-limit options, once. */
 export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = {}): ResolvedRateLimitModuleOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new CacheConfigError('rateLimit', options, '{ trustProxy?, ipv6Subnet?, headers?, failOpen?, global? }');
+    throw new CacheConfigError(
+      'rateLimit',
+      options,
+      '{ trustProxy?, ipv6Subnet?, headers?, failOpen?, global?, errorMessage?, ignoreUserAgents?, key? }',
+    );
   }
   const headers = options.headers ?? 'both';
   if (!['ietf', 'legacy', 'both', false].includes(headers)) {
@@ -57,5 +77,13 @@ export function resolveRateLimitModuleOptions(options: RateLimitModuleOptions = 
     global: global !== undefined && global !== false,
     globalPolicies,
     clientAddress: new ClientAddressResolver(options.trustProxy ?? false, options.ipv6Subnet),
+    errorMessage: resolveErrorMessage(options.errorMessage, 'rateLimit.errorMessage'),
+    ignoreUserAgents: resolveIgnoreUserAgents(options.ignoreUserAgents, 'rateLimit.ignoreUserAgents'),
+    key: resolveKey(options.key),
   };
+}
+
+function resolveKey(key: unknown): RateLimitKey | undefined {
+  if (key === undefined || typeof key === 'function') return key as RateLimitKey | undefined;
+  throw new CacheConfigError('rateLimit.key', key, 'a function (context, tracker, policyName) => string');
 }

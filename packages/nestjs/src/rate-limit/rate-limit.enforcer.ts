@@ -1,17 +1,13 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import {
-  CacheConfigError,
-  CacheKeyError,
-  RateLimitUnavailableError,
-  type RateLimitResult,
-  type RateLimiter,
-} from '@cachet/core';
-import type { ResolvedRateLimitRule } from '@cachet/core/store';
-import type { HttpRequestLike } from './client-address.js';
+import { CacheKeyError, RateLimitUnavailableError, type RateLimitResult, type RateLimiter } from '@cachet/core';
+import { clientIdentity } from './client-identity.js';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';
 import type { ResolvedRateLimitModuleOptions } from './rate-limit-module.options.js';
-import { bindingOutcome, type PolicyOutcome } from './rate-limit-headers.js';
+import { bindingOutcome, rateLimitHeaders, type PolicyOutcome } from './rate-limit-headers.js';
+import { ruleForCall } from './rate-limit-call-rule.js';
+import { refusalMessage, type RateLimitRefusal } from './rate-limit-refusal.js';
+import { userAgentIgnored } from './user-agents.js';
 import type { ScopedPolicy } from './rate-limit-metadata.accessor.js';
 import { RateLimitUnavailableException } from './rate-limit-unavailable.exception.js';
 
@@ -45,22 +41,21 @@ export class RateLimitEnforcer {
   }
 
   async check(policies: readonly ScopedPolicy[], context: ExecutionContext): Promise<RateLimitVerdict> {
-    const applicable = policies.filter(({ policy }) => !policy.skipIf?.(context));
+    const applicable = policies.filter(
+      ({ policy }) =>
+        !policy.skipIf?.(context) &&
+        !userAgentIgnored(policy.ignoreUserAgents ?? this.options.ignoreUserAgents, context),
+    );
     if (applicable.length === 0) return { outcomes: [] };
-    // Only a `by` function can make a client's identity wait: without one, nothing here is awaited.
-    const identities = applicable.map(({ policy }) => this.identify(policy.by, context));
-    const known = identities.every((identity) => typeof identity === 'string')
-      ? (identities as string[])
-      : await Promise.all(identities);
-    const checks = applicable.map(({ policy, scope }, i) => {
-      const identity = known[i]!;
-      return {
-        name: policy.name,
-        rule: this.ruleFor(policy, context),
-        subject: `${policy.name}:${scope}:${identity}`,
-        slot: identity,
-      };
-    });
+    const checks = await Promise.all(
+      applicable.map(async ({ policy, scope }) => {
+        const [rule, tracker] = await Promise.all([
+          ruleForCall(policy.name, policy.rule, policy.perCall, policy.burstIsExplicit, context),
+          this.identify(policy.by, context),
+        ]);
+        return { policy, rule, tracker, ...(await this.countedKey(policy, scope, tracker, context)) };
+      }),
+    );
     let results: readonly RateLimitResult[];
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
@@ -74,8 +69,8 @@ export class RateLimitEnforcer {
       if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);
       throw error;
     }
-    const outcomes: PolicyOutcome[] = checks.map(({ name, rule }, i) => ({
-      name,
+    const outcomes: PolicyOutcome[] = checks.map(({ policy, rule }, i) => ({
+      name: policy.name,
       windowMs: rule.windowMs,
       result: results[i]!,
     }));
@@ -83,46 +78,58 @@ export class RateLimitEnforcer {
     if (refused.length === 0) return { outcomes };
     const binding = bindingOutcome(refused);
     const names = [binding.name, ...refused.filter((o) => o !== binding).map((o) => o.name)];
-    return { outcomes, refusal: new RateLimitExceededException(names, binding.result.retryAfterMs) };
+    const { policy, tracker, key } = checks[outcomes.indexOf(binding)]!;
+    const refusal: RateLimitRefusal = {
+      policy: binding.name,
+      violatedPolicies: names,
+      retryAfter: Math.max(Math.ceil(binding.result.retryAfterMs / 1000), 1),
+      limit: binding.result.limit,
+      windowMs: binding.windowMs,
+      remaining: binding.result.remaining,
+      tracker,
+      key,
+    };
+    const message = refusalMessage(
+      policy.errorMessage ?? this.options.errorMessage,
+      context,
+      refusal,
+      policy.errorMessage ? `@RateLimit("${policy.name}").errorMessage` : 'rateLimit.errorMessage',
+    );
+    const headers = rateLimitHeaders(outcomes, this.options.headers);
+    return {
+      outcomes,
+      refusal: new RateLimitExceededException(names, binding.result.retryAfterMs, { message, headers }),
+    };
   }
 
-  private ruleFor(policy: ScopedPolicy['policy'], context: ExecutionContext): ResolvedRateLimitRule {
-    if (!policy.limitOf) return policy.rule;
-    const limit = policy.limitOf(context);
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new CacheConfigError(`@RateLimit("${policy.name}").limit()`, limit, 'a positive integer');
+  /** The counted subject and its Cluster slot: the site and client, or what a `key` function says. */
+  private async countedKey(
+    policy: ScopedPolicy['policy'],
+    scope: string,
+    tracker: string,
+    context: ExecutionContext,
+  ): Promise<{ subject: string; slot: string; key: string }> {
+    const keyOf = policy.key ?? this.options.key;
+    if (keyOf === undefined)
+      return { subject: `${policy.name}:${scope}:${tracker}`, slot: tracker, key: `${scope}:${tracker}` };
+    const key = await keyOf(context, tracker, policy.name);
+    if (typeof key !== 'string' || key === '') {
+      throw new CacheKeyError(key, 'a rate-limit `key` function must return a non-empty string');
     }
-    const burst = policy.burstIsExplicit ? policy.rule.burst : limit;
-    const ceiling = policy.rule.algorithm === 'token-bucket' ? burst : limit;
-    if (policy.rule.cost > ceiling) {
-      throw new CacheConfigError(
-        `@RateLimit("${policy.name}").limit()`,
-        limit,
-        `at least the cost (${policy.rule.cost})`,
-      );
-    }
-    return { ...policy.rule, limit, burst };
+    // The key alone places the counters: calls that share a key share them, whichever client made them.
+    return { subject: `${policy.name}:key:${key}`, slot: key, key };
   }
 
-  /** Who the call counts as: a string, or a promise when a `by` function decides. */
-  private identify(by: ScopedPolicy['policy']['by'], context: ExecutionContext): string | Promise<string> {
-    if (typeof by === 'function') return identifyBy(by, context);
+  private async identify(by: ScopedPolicy['policy']['by'], context: ExecutionContext): Promise<string> {
+    if (typeof by === 'function') {
+      const key = await by(context);
+      if (typeof key !== 'string' || key === '') {
+        throw new CacheKeyError(key, 'a rate-limit `by` function must return a non-empty string');
+      }
+      return `k:${key}`;
+    }
     if (context.getType() !== 'http') return '*';
     // The request is the first handler argument on every HTTP adapter (`switchToHttp()` builds closures per call).
-    const request = context.getArgByIndex<HttpRequestLike & { user?: Record<string, unknown> }>(0);
-    if (by === 'user') {
-      const user = request.user;
-      const id = user?.id ?? user?.sub ?? user?.userId;
-      if (id !== undefined && id !== null && id !== '') return `u:${String(id)}`;
-    }
-    return `ip:${this.options.clientAddress.resolve(request)}`;
+    return clientIdentity(by ?? 'ip', context.getArgByIndex(0), this.options.clientAddress);
   }
-}
-
-async function identifyBy(by: (context: ExecutionContext) => string | Promise<string>, context: ExecutionContext) {
-  const key = await by(context);
-  if (typeof key !== 'string' || key === '') {
-    throw new CacheKeyError(key, 'a rate-limit `by` function must return a non-empty string');
-  }
-  return `k:${key}`;
 }

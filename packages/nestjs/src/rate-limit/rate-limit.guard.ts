@@ -1,18 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { effectivePolicies, type ScopedPolicy } from './rate-limit-metadata.accessor.js';
-import { writeRateLimitHeaders, type HeaderSink } from './rate-limit-headers.js';
+import { headerSetter, writeHeaders, writeRateLimitHeaders, type HeaderSink } from './rate-limit-headers.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
-
-interface HttpResponseLike {
-  header?(name: string, value: string): unknown;
-  setHeader?(name: string, value: string): unknown;
-}
-
-/** Express and Fastify responses have `header()`; a bare Node response `setHeader()`. */
-function headerSink(response: HttpResponseLike): HeaderSink {
-  if (typeof response.header === 'function') return (name, value) => response.header!(name, value);
-  return (name, value) => response.setHeader?.(name, value);
-}
 
 /**
  * Enforces `@RateLimit` on HTTP routes (Express and Fastify): sets the
@@ -36,8 +25,13 @@ export class RateLimitGuard implements CanActivate {
     if (!this.enforcer.claim(request)) return true;
 
     const verdict = await this.enforcer.check(policies, context);
-    writeRateLimitHeaders(verdict.outcomes, this.enforcer.options.headers, headerSink(context.getArgByIndex(1)));
-    if (verdict.refusal) throw verdict.refusal;
+    const response = context.getArgByIndex<HeaderSink>(1);
+    if (verdict.refusal) {
+      writeHeaders(response, verdict.refusal.headers);
+      throw verdict.refusal;
+    }
+    // Admitted (nearly every request): the headers go straight to the response, no list built.
+    writeRateLimitHeaders(verdict.outcomes, this.enforcer.options.headers, headerSetter(response));
     return true;
   }
 

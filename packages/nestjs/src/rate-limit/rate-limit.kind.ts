@@ -3,6 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { CacheBindingError } from '../binding/cache-binding.error.js';
 import type { CacheMethodKind, MethodInvocation } from '../binding/cache-method-kind.js';
 import type { MethodBinding } from '../binding/method-binding.js';
+import { assertResolverPolicies, resolverRateLimitStep } from '../graphql/resolver-rate-limit.js';
 import { RATE_LIMIT_POLICIES } from './rate-limit.constants.js';
 import { RateLimitCoverage } from './rate-limit-coverage.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
@@ -44,6 +45,15 @@ export const rateLimitKind: CacheMethodKind<Options> = {
       }
       return;
     }
+    for (const { name, ignoreUserAgents } of policies) {
+      if (ignoreUserAgents === undefined) continue;
+      throw new CacheBindingError(
+        site.displayName,
+        `@RateLimit("${name}") has ignoreUserAgents, which reads the User-Agent of an HTTP route's request; ` +
+          'this method is not a route. Put the policy on the route, or leave callers out with skipIf: (ctx) => ...',
+      );
+    }
+    if (site.role === 'resolver') return assertResolverPolicies(policies, site);
     for (const { name, by } of policies) {
       if (by === 'ip' || by === 'user') {
         throw new CacheBindingError(
@@ -60,6 +70,9 @@ export const rateLimitKind: CacheMethodKind<Options> = {
     const enforcer = moduleRef.get(RateLimitEnforcer, { strict: false });
     // The method is the counted site: one quota per method, as a handler policy is one per handler.
     const scoped = policies.map((policy) => ({ policy, scope: binding.displayName }));
+    if (site.role === 'resolver') {
+      return resolverRateLimitStep(scoped, enforcer, site, (invocation) => callContext(invocation, binding));
+    }
     return async (invocation, proceed) => {
       const { refusal } = await enforcer.check(scoped, callContext(invocation, binding));
       if (refusal) throw refusal;

@@ -1,5 +1,5 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from '@cachet/core';
 import type { Store } from '@cachet/core/store';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
@@ -10,6 +10,7 @@ import {
 } from './rate-limit-module.options.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 import { GlobalRateLimitGuard, RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimitRefusalHeaders } from './rate-limit-refusal.interceptor.js';
 
 /** The limiter's engine settings, passed to core's `createRateLimiter` as they are (its defaults apply). */
 export type RateLimiterSettings = Omit<RateLimiterOptions, 'store' | 'redis' | 'failOpen'>;
@@ -28,8 +29,8 @@ export interface RateLimitProviderDeps {
 
 /**
  * The providers the cache module registers for rate limiting: the limiter
- * (under RATE_LIMITER), the resolved options, the guard, the service-method
- * binder, and, when `global` is set (or options arrive at runtime), the
+ * (under RATE_LIMITER), the resolved options, the guard, the interceptor that
+ * puts a refusal's headers on a 429 thrown inside a route, and, when `global` is set (or options arrive at runtime), the
  * guard under APP_GUARD, which Nest runs before controller and route guards.
  */
 export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: RateLimitProviderDeps): Provider[] {
@@ -51,6 +52,8 @@ export function rateLimitProviders(options: RateLimitModuleOptions = {}, deps: R
     },
     RateLimitEnforcer,
     RateLimitGuard,
+    // A 429 from a rate-limited method inside a route gets the headers a guard refusal gets.
+    { provide: APP_INTERCEPTOR, useClass: RateLimitRefusalHeaders },
   ];
   if (deps.optionsToken || (options.global !== undefined && options.global !== false)) {
     providers.push(GlobalRateLimitGuard, { provide: APP_GUARD, useExisting: GlobalRateLimitGuard });

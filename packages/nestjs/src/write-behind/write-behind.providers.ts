@@ -27,6 +27,7 @@ export const writeBehindProviders: Provider[] = [
         batchSize: options.writeBehind.batchSize,
         maxAttempts: options.writeBehind.maxAttempts,
         drainTimeout: options.writeBehind.drainTimeoutMs,
+        telemetry: options.cache.telemetry,
       }),
   },
   WriteBehindOrchestrator,

@@ -3,7 +3,12 @@ import 'reflect-metadata';
 import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { ContextIdFactory } from '@nestjs/core';
 import request from 'supertest';
-import { RateLimitExceededException, WriteBehindOrchestrator, type CacheModuleOptions } from '../../src/index.js';
+import {
+  RateLimitExceededException,
+  RateLimitExceededGraphqlError,
+  WriteBehindOrchestrator,
+  type CacheModuleOptions,
+} from '../../src/index.js';
 import { ADAPTERS, bootHttpApp, type AdapterName } from '../support/http-app.js';
 import { bootCacheApp } from '../support/test-app.js';
 import {
@@ -52,8 +57,10 @@ const resolverCaller: Caller = {
       await app.get(ResolverHolder).limited({}, viewer);
       return { ok: true };
     } catch (error) {
-      if (!(error instanceof RateLimitExceededException)) throw error;
-      return { status: error.getStatus(), retryAfter: error.retryAfterSeconds };
+      // A resolver refuses with a GraphQL error (test/graphql shows it through a server): its 429 is the code.
+      if (!(error instanceof RateLimitExceededGraphqlError)) throw error;
+      const { code, retryAfter } = error.extensions;
+      return { status: code === 'TOO_MANY_REQUESTS' ? 429 : 500, retryAfter };
     }
   },
   load: (app, x) => app.get(ResolverHolder).load({}, x),

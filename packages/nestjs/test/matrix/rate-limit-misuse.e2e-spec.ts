@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Controller, Get, Injectable, Logger, UseGuards, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CacheBindingError, RateLimit, RateLimitGuard, type CacheModuleOptions } from '../../src/index.js';
 import { bootCacheApp } from '../support/test-app.js';
 
@@ -67,14 +68,13 @@ class LimitedGateway {
   async onMessage(_message: string): Promise<void> {}
 }
 
-const Resolver = (): ClassDecorator => (target) => Reflect.defineMetadata('graphql:resolver_type', 'Query', target);
-
+// by: 'ip' reads the GraphQL context's req: a resolver that does not take the context cannot count by it.
 @Resolver()
-@Injectable()
 class ByIpResolver {
+  @Query(() => String)
   @RateLimit({ limit: 5, window: '1m', by: 'ip' })
-  async viewer(): Promise<string> {
-    return 'me';
+  async viewer(@Args('id') id: string): Promise<string> {
+    return id;
   }
 }
 
@@ -155,7 +155,11 @@ describe('@RateLimit where it cannot work fails app.init()', () => {
       { providers: [LimitedGateway] },
       /^LimitedGateway: .*not supported on a WebSocket gateway/,
     ],
-    ["a resolver with by: 'ip'", { providers: [ByIpResolver] }, /^ByIpResolver\.viewer: .*by: 'ip'.*ctx\.getArgs\(\)/],
+    [
+      "a resolver with by: 'ip'",
+      { providers: [ByIpResolver] },
+      /^ByIpResolver\.viewer: .*by: 'ip'.*does not receive the context.*@Context\(\).*ctx\.getArgs\(\)/,
+    ],
     ['a service class', { providers: [ClassLimitedService] }, /^ClassLimitedService: .*Put @RateLimit on each method/],
     [
       'a method that is not async',

@@ -15,7 +15,7 @@ import {
   WriteBehindOrchestrator,
   type ResolvedCacheModuleOptions,
 } from '../../src/index.js';
-import { waitUntil, uniqueNamespace } from '@cachet/testing';
+import { uniqueNamespace, waitUntil } from '@cachet/testing';
 import { initOrClose } from '../support/test-app.js';
 
 @Injectable()

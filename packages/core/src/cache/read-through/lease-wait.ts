@@ -49,6 +49,7 @@ export async function loadUnderLease<T>(
   let wokenByTimer = false;
   const deadline = Date.now() + plan.waitMs;
   if (lease > 0) engine.counters.increment(namespace, 'leaseWaits');
+  const waiting = lease > 0 ? plan.trace?.leaseWait() : undefined;
   // Waiting: whatever this flight serves comes from a read or a load still to come, so callers may join.
   control.reopen();
   while (lease > 0 && Date.now() < deadline) {
@@ -71,9 +72,11 @@ export async function loadUnderLease<T>(
         routeOf(context, plan.key),
       );
       if (outcome.state === 'fresh') {
+        waiting?.end('hit');
         return { result: { value: outcome.value as T, outcome: 'hit' }, validatedAt: vouched };
       }
       if (outcome.state === 'stale' && outcome.read.now - outcome.entry!.logicalExpireAt < plan.swrMs) {
+        waiting?.end('stale');
         if (outcome.read.lease === 0) refreshInBackground(context, plan, outcome, token);
         return { result: { value: outcome.value as T, outcome: 'stale' }, validatedAt: vouched };
       }
@@ -82,14 +85,19 @@ export async function loadUnderLease<T>(
       if (lease === 0) break;
       control.reopen();
       const woken = await waiter.wait(Math.min(deadline - Date.now(), lease + 5));
-      if (woken) engine.counters.increment(namespace, 'wakeUps');
+      if (woken) {
+        engine.counters.increment(namespace, 'wakeUps');
+        waiting?.wokenUp();
+      }
       wokenByTimer = !woken;
     } catch (error) {
+      waiting?.end('error');
       return loadWithoutStore(context, plan, control, error);
     } finally {
       waiter.cancel();
     }
   }
   if (lease === 0 && wokenByTimer) engine.counters.increment(namespace, 'takeovers');
+  waiting?.end(lease === 0 ? 'takeover' : 'timeout');
   return loadAndWrite(context, plan, outcome, lease === 0 ? token : undefined, control, vouched);
 }

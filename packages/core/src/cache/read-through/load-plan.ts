@@ -1,6 +1,7 @@
 import type { CacheEngine } from '../cache-engine.js';
 import type { GetOrSetOptions } from '../cache.types.js';
 import { toMs } from '../../shared/duration.js';
+import type { ReadTrace } from '../../telemetry/open-telemetry/read-trace.js';
 
 /** A loader call as the read-through path sees it, with its options resolved to ms. */
 export interface LoadPlan<T> {
@@ -14,6 +15,8 @@ export interface LoadPlan<T> {
   sieMs: number;
   /** Nothing about this call needs the server clock or a script on a hit (nor an L1 fill): try a plain MGET first. */
   peekFirst: boolean;
+  /** The read's OpenTelemetry span, when telemetry is on: loads and lease waits report under it. */
+  trace?: ReadTrace;
 }
 
 /** Resolves a getOrSet call's options to a plan (durations checked and in ms). */
@@ -44,6 +47,7 @@ export function planLoad<T>(
       !options.earlyRefresh &&
       options.staleWhileRevalidate === undefined &&
       options.staleIfError === undefined,
+    trace: undefined,
   };
 }
 

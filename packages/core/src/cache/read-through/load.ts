@@ -32,7 +32,7 @@ export async function loadAndWrite<T>(
   const started = performance.now();
   let value: T;
   try {
-    value = await plan.loader();
+    value = await (plan.trace ? plan.trace.load(plan.loader) : plan.loader());
     engine.counters.increment(namespace, 'loads', 1, { key: plan.key, durationMs: performance.now() - started });
   } catch (error) {
     claim.release();

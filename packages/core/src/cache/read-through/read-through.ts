@@ -43,6 +43,7 @@ export class ReadThrough {
     const { engine, keySpace } = this.context;
     const local = engine.l1Get(keySpace.namespace, plan.key, plan.options.l1);
     if (local) {
+      plan.trace?.l1Hit();
       engine.counters.increment(keySpace.namespace, 'hits', 1, { key: plan.key });
       return Promise.resolve({ value: local.value as T, outcome: 'hit' });
     }

@@ -16,7 +16,7 @@ export async function loadWithoutStore<T>(
 ): Promise<Flight<CacheFetchResult<T>>> {
   if (!engine.options.failOpen && error !== undefined) throw error;
   const loaderMark = control.validating();
-  const value = await plan.loader();
+  const value = await (plan.trace ? plan.trace.load(plan.loader) : plan.loader());
   engine.counters.increment(keySpace.namespace, 'loads');
   return { result: { value, outcome: 'miss' }, validatedAt: loaderMark };
 }

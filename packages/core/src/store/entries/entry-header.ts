@@ -41,21 +41,53 @@ export interface EntryHeader {
 
 /** Parses the header line; `undefined` for an unknown format or a damaged value (treated as a miss). */
 export function parseEntryHeader(raw: Buffer): EntryHeader | undefined {
-  const lineEnd = raw.indexOf(10);
-  if (lineEnd < 0) return undefined;
-  const fields = raw.toString('utf8', 0, lineEnd).split(' ');
-  if (fields.length !== 8 || fields[0] !== ENTRY_FORMAT) return undefined;
-  const [, hard, logical, created, delta, flags, generation, count] = fields;
-  return {
-    hardExpireAt: Number(hard),
-    logicalExpireAt: Number(logical),
-    createdAt: Number(created),
-    deltaMs: Number(delta),
-    flags: Number(flags),
-    generation: generation!,
-    tagCount: Number(count),
-    end: lineEnd + 1,
-  };
+  // Read from the bytes, field by field: a hit allocates no header string and no array of fields.
+  const headerEnd = raw.indexOf(NEWLINE);
+  if (headerEnd <= FORMAT_BYTES.length) return undefined;
+  for (let i = 0; i < FORMAT_BYTES.length; i++) if (raw[i] !== FORMAT_BYTES[i]) return undefined;
+  // hard logical created delta flags generation count: seven fields, one space apart, up to the newline.
+  let at = FORMAT_BYTES.length;
+  let end = fieldEnd(raw, at, headerEnd);
+  const hardExpireAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const logicalExpireAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const createdAt = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const deltaMs = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const flags = digits(raw, at, end);
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const generation = end > at ? raw.toString('utf8', at, end) : '';
+  end = fieldEnd(raw, (at = end + 1), headerEnd);
+  const tagCount = digits(raw, at, end);
+  if (end !== headerEnd || !generation) return undefined;
+  if (Number.isNaN(hardExpireAt + logicalExpireAt + createdAt + deltaMs + flags + tagCount)) return undefined;
+  return { hardExpireAt, logicalExpireAt, createdAt, deltaMs, flags, generation, tagCount, end: headerEnd + 1 };
+}
+
+const NEWLINE = 10;
+const SPACE = 32;
+/** `c1 `: the format token and the space after it. */
+const FORMAT_BYTES = Buffer.from(`${ENTRY_FORMAT} `);
+
+/** Where the header field starting at `start` ends (a space, or the header's end); -1 past the header. */
+function fieldEnd(raw: Buffer, start: number, headerEnd: number): number {
+  if (start > headerEnd) return -1;
+  const space = raw.indexOf(SPACE, start);
+  return space < 0 || space > headerEnd ? headerEnd : space;
+}
+
+/** The decimal number written in `raw[start, end)`; NaN when that is empty or not all digits. */
+function digits(raw: Buffer, start: number, end: number): number {
+  if (end <= start) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = raw[i]! - 0x30;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** The end of the header, which the cache puts at the start of the body it encodes. */
