@@ -47,15 +47,22 @@ export class RateLimitEnforcer {
         !userAgentIgnored(policy.ignoreUserAgents ?? this.options.ignoreUserAgents, context),
     );
     if (applicable.length === 0) return { outcomes: [] };
-    const checks = await Promise.all(
-      applicable.map(async ({ policy, scope }) => {
-        const [rule, tracker] = await Promise.all([
-          ruleForCall(policy.name, policy.rule, policy.perCall, policy.burstIsExplicit, context),
-          this.identify(policy.by, context),
-        ]);
-        return { policy, rule, tracker, ...(await this.countedKey(policy, scope, tracker, context)) };
-      }),
-    );
+    // Policies with nothing decided per call (the usual route) are checked with nothing awaited but the store.
+    const checks = applicable.every(({ policy }) => this.decidedUpFront(policy))
+      ? applicable.map(({ policy, scope }) => {
+          // decidedUpFront: `by` is 'ip', 'user' or absent here.
+          const tracker = this.trackerOf(policy.by as 'ip' | 'user' | undefined, context);
+          return { policy, rule: policy.rule, tracker, ...siteKey(policy.name, scope, tracker) };
+        })
+      : await Promise.all(
+          applicable.map(async ({ policy, scope }) => {
+            const [rule, tracker] = await Promise.all([
+              ruleForCall(policy.name, policy.rule, policy.perCall, policy.burstIsExplicit, context),
+              this.identify(policy.by, context),
+            ]);
+            return { policy, rule, tracker, ...(await this.countedKey(policy, scope, tracker, context)) };
+          }),
+        );
     let results: readonly RateLimitResult[];
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
@@ -110,8 +117,7 @@ export class RateLimitEnforcer {
     context: ExecutionContext,
   ): Promise<{ subject: string; slot: string; key: string }> {
     const keyOf = policy.key ?? this.options.key;
-    if (keyOf === undefined)
-      return { subject: `${policy.name}:${scope}:${tracker}`, slot: tracker, key: `${scope}:${tracker}` };
+    if (keyOf === undefined) return siteKey(policy.name, scope, tracker);
     const key = await keyOf(context, tracker, policy.name);
     if (typeof key !== 'string' || key === '') {
       throw new CacheKeyError(key, 'a rate-limit `key` function must return a non-empty string');
@@ -128,8 +134,25 @@ export class RateLimitEnforcer {
       }
       return `k:${key}`;
     }
+    return this.trackerOf(by, context);
+  }
+
+  /** The client as the request shows it (`by` 'ip' or 'user'). */
+  private trackerOf(by: 'ip' | 'user' | undefined, context: ExecutionContext): string {
     if (context.getType() !== 'http') return '*';
     // The request is the first handler argument on every HTTP adapter (`switchToHttp()` builds closures per call).
     return clientIdentity(by ?? 'ip', context.getArgByIndex(0), this.options.clientAddress);
   }
+
+  /** No per-call option, `by` or `key` function: the policy's rule and subject are known without awaiting. */
+  private decidedUpFront(policy: ScopedPolicy['policy']): boolean {
+    return (
+      policy.perCall === undefined && typeof policy.by !== 'function' && (policy.key ?? this.options.key) === undefined
+    );
+  }
+}
+
+/** The counted subject of a policy at a site: one quota per site and client, the client's slot. */
+function siteKey(name: string, scope: string, tracker: string): { subject: string; slot: string; key: string } {
+  return { subject: `${name}:${scope}:${tracker}`, slot: tracker, key: `${scope}:${tracker}` };
 }
