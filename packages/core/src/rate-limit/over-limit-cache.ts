@@ -21,6 +21,8 @@ export class OverLimitCache {
 
   /** The refusal still standing for this subject and cost, if any (ms values relative to now). */
   check(key: string, cost: number): { retryAfterMs: number; resetMs: number; remaining: number } | undefined {
+    // Nobody refused lately (the usual case): no key to hash.
+    if (this.refusals.size === 0) return undefined;
     const refusal = this.refusals.get(key);
     if (!refusal) return undefined;
     const now = this.clock();

@@ -11,7 +11,7 @@ import {
 import type { StoreChoice } from '../store/open-store.js';
 import { consoleLogger, type CacheLogger } from '../telemetry/logger.js';
 import type { TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
-import type { RateLimiterConfig } from './rate-limiter.js';
+import type { RateLimiterConfig } from './rate-limiter-config.js';
 
 export interface RateLimiterOptions extends StoreChoice {
   /** Every key starts with `<namespace>:rl:` (default 'cachet'). */

@@ -1,18 +1,13 @@
 import { BreakerOpenError } from '../resilience/circuit-breaker.js';
-import { NodeBreakers, type BreakerRouter } from '../resilience/node-breakers.js';
-import {
-  CacheConfigError,
-  CacheKeyError,
-  RateLimitExceededError,
-  RateLimitUnavailableError,
-} from '../shared/errors.js';
+import { NodeBreakers } from '../resilience/node-breakers.js';
+import { CacheConfigError, RateLimitExceededError, RateLimitUnavailableError } from '../shared/errors.js';
 import { KeySpace } from '../store/key-space.js';
 import { MemoryRateLimitStore } from '../store/memory/memory-rate-limit.store.js';
-import type { RateLimitConsumeRequest, RateLimitStore } from '../store/rate-limit.store.js';
-import type { CacheLogger } from '../telemetry/logger.js';
+import type { RateLimitConsumeRequest, RateLimitOutcome } from '../store/rate-limit.store.js';
 import { RateLimitTelemetry } from '../telemetry/open-telemetry/rate-limit-telemetry.js';
-import { resolveTelemetryOptions, type TelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
-import { assertCost, resolveRateLimitRule } from './rate-limit-rule.js';
+import { resolveTelemetryOptions } from '../telemetry/open-telemetry/telemetry-options.js';
+import { resolveRateLimitRule } from './rate-limit-rule.js';
+import { consumeRequest, rateLimitKeys } from './rate-limit-request.js';
 import type {
   RateLimitBatchResult,
   RateLimitCheck,
@@ -22,25 +17,11 @@ import type {
 } from './rate-limit.types.js';
 import { consumeBatch, type RateLimitBatchVerdict } from './rate-limit-batch.js';
 import { OverLimitCache } from './over-limit-cache.js';
+import { RateLimitKeyCache } from './rate-limit-keys.cache.js';
 
-export interface RateLimiterConfig {
-  store: RateLimitStore;
-  namespace: string;
-  /** Redis trouble: answer from the in-process insurance limiter (true) or throw RateLimitUnavailableError. */
-  failOpen: boolean;
-  /** Subjects remembered as over their limit (0 disables the short-circuit). */
-  overLimitCacheSize: number;
-  breaker: { threshold: number; resetMs: number };
-  /** On Redis Cluster: the store's router, so a dead master's breaker skips only the subjects it serves. */
-  router?: BreakerRouter;
-  logger: CacheLogger;
-  /** True when the store can take commands now; otherwise it gets `readyTimeoutMs` to become ready. */
-  isReady?: () => boolean;
-  ready?: (timeoutMs: number) => Promise<void>;
-  readyTimeoutMs: number;
-  /** OpenTelemetry spans and metrics of every check (`@opentelemetry/api`, an optional peer). Default off. */
-  telemetry?: TelemetryOptions;
-}
+import type { RateLimiterConfig } from './rate-limiter-config.js';
+
+export type { RateLimiterConfig } from './rate-limiter-config.js';
 
 export interface ConsumeOptions {
   /** Overrides the rule's cost for this request. */
@@ -70,6 +51,7 @@ export interface RateLimiterStats {
  */
 export class RateLimiter {
   private readonly keySpace: KeySpace;
+  private readonly keys: RateLimitKeyCache;
   private readonly overLimit: OverLimitCache;
   private readonly insurance = new MemoryRateLimitStore();
   private readonly breakers: NodeBreakers;
@@ -78,6 +60,7 @@ export class RateLimiter {
 
   constructor(private readonly config: RateLimiterConfig) {
     this.keySpace = new KeySpace(config.namespace);
+    this.keys = new RateLimitKeyCache(this.keySpace);
     this.overLimit = new OverLimitCache(config.overLimitCacheSize);
     this.breakers = new NodeBreakers(
       {
@@ -97,15 +80,48 @@ export class RateLimiter {
 
   /**
    * Takes `cost` units (default: the rule's) from `subject`'s quota, atomically.
-   * A refused request takes nothing.
+   * A refused request takes nothing. The path of a single policy: one script
+   * of that policy's algorithm, no batch to build.
    */
-  async consume(
+  consume(
     subject: string,
     rule: RateLimitRule | ResolvedRateLimitRule,
-    options: ConsumeOptions = {},
+    options?: ConsumeOptions,
   ): Promise<RateLimitResult> {
-    const { results } = await this.consumeAll([{ subject, rule, cost: options.cost, slot: options.slot }]);
-    return results[0]!;
+    if (!this.telemetry) return this.consumeOne(subject, rule, options);
+    // Traced, a check is one span whatever its number of policies: the batch path records it.
+    const check = { subject, rule, cost: options?.cost, slot: options?.slot };
+    return this.consumeAll([check]).then(({ results }) => results[0]!);
+  }
+
+  private async consumeOne(
+    subject: string,
+    rule: RateLimitRule | ResolvedRateLimitRule,
+    options: ConsumeOptions | undefined,
+  ): Promise<RateLimitResult> {
+    const resolved = resolveRateLimitRule(rule);
+    const request = consumeRequest(this.keys, subject, resolved, options?.cost, options?.slot);
+    const refusal = this.overLimit.check(request.keys.state, request.cost);
+    if (refusal) {
+      // A flooding client's every request lands here: named fields build the result in one step, no spread.
+      this.counters.shortCircuited++;
+      const { remaining, resetMs, retryAfterMs } = refusal;
+      return { allowed: false, limit: resolved.limit, remaining, resetMs, retryAfterMs, source: 'short-circuit' };
+    }
+    let outcome: RateLimitOutcome;
+    let source: 'store' | 'insurance' = 'store';
+    try {
+      const send = () => this.config.store.consume(request);
+      outcome = await this.breakers.run(request.keys.state, this.isReady() ? send : () => this.whenReady(send));
+      this.counters.storeChecks++;
+    } catch (error) {
+      this.storeFailed(error);
+      outcome = this.insurance.consumeNow(request);
+      source = 'insurance';
+    }
+    const { allowed, remaining, resetMs, retryAfterMs } = outcome;
+    if (!allowed) this.overLimit.remember(request.keys.state, request.cost, retryAfterMs, resetMs, remaining);
+    return { allowed, limit: resolved.limit, remaining, resetMs, retryAfterMs, source };
   }
 
   /**
@@ -129,20 +145,16 @@ export class RateLimiter {
     const rules: ResolvedRateLimitRule[] = [];
     const requests: RateLimitConsumeRequest[] = [];
     const states = new Set<string>();
-    for (const { subject, rule, cost: override, slot } of checks) {
-      assertSubject(subject);
-      if (slot !== undefined) assertSubject(slot);
+    for (const { subject, rule, cost, slot } of checks) {
       const resolved = resolveRateLimitRule(rule);
-      const cost = override === undefined ? resolved.cost : assertCost(override, resolved);
-      const keys = this.keySpace.rateLimit(resolved.algorithm, subject, slot);
+      const request = consumeRequest(this.keys, subject, resolved, cost, slot);
       // Two checks of one counter in one atomic step would each see the other's units as still free.
-      if (states.has(keys.state)) {
+      if (states.has(request.keys.state)) {
         throw new CacheConfigError('consumeAll', subject, 'distinct subjects (or algorithms) in one request');
       }
-      states.add(keys.state);
+      states.add(request.keys.state);
       rules.push(resolved);
-      const { algorithm, limit, windowMs, blockMs, burst } = resolved;
-      requests.push({ keys, algorithm, limit, windowMs, cost, blockMs, burst });
+      requests.push(request);
     }
 
     const known = requests.map(({ keys, cost }) => this.overLimit.check(keys.state, cost));
@@ -160,15 +172,11 @@ export class RateLimiter {
     let source: 'store' | 'insurance' = 'store';
     try {
       // Routed by the first policy's key: on Cluster, its master's breaker guards the request.
-      verdict = await this.breakers.run(requests[0]!.keys.state, async () => {
-        if (this.config.isReady && !this.config.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
-        return consumeBatch(this.config.store, requests);
-      });
+      const send = () => consumeBatch(this.config.store, requests);
+      verdict = await this.breakers.run(requests[0]!.keys.state, this.isReady() ? send : () => this.whenReady(send));
       this.counters.storeChecks++;
     } catch (error) {
-      if (!(error instanceof BreakerOpenError)) this.counters.storeErrors++;
-      if (!this.config.failOpen) throw new RateLimitUnavailableError({ cause: error });
-      this.counters.insured++;
+      this.storeFailed(error);
       verdict = this.insurance.consumeAllNow(requests);
       source = 'insurance';
     }
@@ -204,9 +212,7 @@ export class RateLimiter {
     rule: RateLimitRule | ResolvedRateLimitRule,
     options: Pick<ConsumeOptions, 'slot'> = {},
   ): Promise<void> {
-    assertSubject(subject);
-    if (options.slot !== undefined) assertSubject(options.slot);
-    const keys = this.keySpace.rateLimit(resolveRateLimitRule(rule).algorithm, subject, options.slot);
+    const keys = rateLimitKeys(this.keys, subject, resolveRateLimitRule(rule).algorithm, options.slot);
     this.overLimit.forget(keys.state);
     await this.insurance.reset(keys);
     await this.config.store.reset(keys);
@@ -215,14 +221,26 @@ export class RateLimiter {
   stats(): RateLimiterStats {
     return { ...this.counters };
   }
+
+  /** True when the store can take commands now (nearly always): a check is then sent as it is. */
+  private isReady(): boolean {
+    return this.config.isReady?.() ?? true;
+  }
+
+  /** Gives a store that is not ready `readyTimeoutMs` to become so, then sends (inside the breaker: a timeout counts). */
+  private async whenReady<T>(send: () => Promise<T>): Promise<T> {
+    if (!this.isReady()) await this.config.ready?.(this.config.readyTimeoutMs);
+    return send();
+  }
+
+  /** The store failed a check: counted, then answered by the insurance limiter, or thrown with `failOpen: false`. */
+  private storeFailed(error: unknown): void {
+    if (!(error instanceof BreakerOpenError)) this.counters.storeErrors++;
+    if (!this.config.failOpen) throw new RateLimitUnavailableError({ cause: error });
+    this.counters.insured++;
+  }
 }
 
 function unchecked(rule: ResolvedRateLimitRule): RateLimitResult {
   return { allowed: true, limit: rule.limit, remaining: rule.limit, resetMs: 0, retryAfterMs: 0, source: 'unchecked' };
-}
-
-function assertSubject(subject: unknown): asserts subject is string {
-  if (typeof subject !== 'string' || subject === '') {
-    throw new CacheKeyError(subject, 'a rate-limit subject must be a non-empty string');
-  }
 }

@@ -53,20 +53,35 @@ export class CircuitBreaker {
     return false;
   }
 
-  async run<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.allow()) throw new BreakerOpenError();
+  /** Runs `operation` if the breaker allows it, and learns from how it ends. Adds no async frame of its own. */
+  run<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.allow()) return Promise.reject(new BreakerOpenError());
+    let pending: Promise<T>;
     try {
-      const result = await operation();
-      this.success();
-      return result;
+      pending = operation();
     } catch (error) {
-      // Only unreachable Redis opens the breaker; a refusal of this call's arguments proves Redis is up.
-      const kind = failureKind(error);
-      if (kind === 'unavailable') this.failure(error);
-      else if (kind === 'rejected') this.success();
-      else this.probing = false;
-      throw error;
+      this.failed(error);
+      return Promise.reject(error);
     }
+    return pending.then(this.succeeded as (result: T) => T, this.rejected);
+  }
+
+  private readonly succeeded = (result: unknown): unknown => {
+    this.success();
+    return result;
+  };
+
+  private readonly rejected = (error: unknown): never => {
+    this.failed(error);
+    throw error;
+  };
+
+  private failed(error: unknown): void {
+    // Only unreachable Redis opens the breaker; a refusal of this call's arguments proves Redis is up.
+    const kind = failureKind(error);
+    if (kind === 'unavailable') this.failure(error);
+    else if (kind === 'rejected') this.success();
+    else this.probing = false;
   }
 
   /** An open breaker lets its probe through now rather than after `resetMs` (the topology changed). */

@@ -86,7 +86,13 @@ export class NodeBreakers {
   }
 
   /** Runs `operation` under the breaker for `routeKey`; BreakerOpenError at once while it is open. */
-  async run<T>(routeKey: string | undefined, operation: () => Promise<T>): Promise<T> {
+  run<T>(routeKey: string | undefined, operation: () => Promise<T>): Promise<T> {
+    // A single server: one breaker and no routes to refresh, so no frame of its own around every call.
+    if (!this.router) return this.settled(this.for(routeKey)).run(operation);
+    return this.runRouted(routeKey, operation);
+  }
+
+  private async runRouted<T>(routeKey: string | undefined, operation: () => Promise<T>): Promise<T> {
     try {
       return await this.settled(this.for(routeKey)).run(operation);
     } catch (error) {

@@ -35,6 +35,7 @@ export class ClientAddressResolver {
   private readonly hops: number = 0;
   private readonly trusted = new BlockList();
   private readonly ipv6Prefix: number;
+  private readonly bySocket = new WeakMap<object, string>();
 
   constructor(trustProxy: TrustProxy = false, ipv6Subnet?: Ipv6Subnet) {
     this.ipv6Prefix = resolveIpv6Subnet(ipv6Subnet);
@@ -62,7 +63,13 @@ export class ClientAddressResolver {
 
   /** The client requests are counted under: an IPv4 address, or an IPv6 network (`2001:db8:1:2::/64`). */
   resolve(request: HttpRequestLike): string {
-    return clientSubnet(this.address(request), this.ipv6Prefix);
+    // Trusting no proxy, the client is the socket's peer: worked out once per connection, not per request.
+    const socket = this.mode === 'none' ? (request.raw ?? request).socket : undefined;
+    if (socket?.remoteAddress === undefined) return clientSubnet(this.address(request), this.ipv6Prefix);
+    let client = this.bySocket.get(socket);
+    if (client === undefined)
+      this.bySocket.set(socket, (client = clientSubnet(this.address(request), this.ipv6Prefix)));
+    return client;
   }
 
   /** The client's address, as far as the proxies are trusted. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { CacheKeyError, RateLimitUnavailableError, type RateLimitBatchResult, type RateLimiter } from '@cachet/core';
+import { CacheKeyError, RateLimitUnavailableError, type RateLimitResult, type RateLimiter } from '@cachet/core';
 import { clientIdentity } from './client-identity.js';
 import { RATE_LIMIT_OPTIONS, RATE_LIMITER } from './rate-limit.constants.js';
 import { RateLimitExceededException } from './rate-limit-exceeded.exception.js';
@@ -47,20 +47,31 @@ export class RateLimitEnforcer {
         !userAgentIgnored(policy.ignoreUserAgents ?? this.options.ignoreUserAgents, context),
     );
     if (applicable.length === 0) return { outcomes: [] };
-    const checks = await Promise.all(
-      applicable.map(async ({ policy, scope }) => {
-        const [rule, tracker] = await Promise.all([
-          ruleForCall(policy.name, policy.rule, policy.perCall, policy.burstIsExplicit, context),
-          this.identify(policy.by, context),
-        ]);
-        return { policy, rule, tracker, ...(await this.countedKey(policy, scope, tracker, context)) };
-      }),
-    );
-    let batch: RateLimitBatchResult;
+    // Policies with nothing decided per call (the usual route) are checked with nothing awaited but the store.
+    const checks = applicable.every(({ policy }) => this.decidedUpFront(policy))
+      ? applicable.map(({ policy, scope }) => {
+          // decidedUpFront: `by` is 'ip', 'user' or absent here.
+          const tracker = this.trackerOf(policy.by as 'ip' | 'user' | undefined, context);
+          return { policy, rule: policy.rule, tracker, ...siteKey(policy.name, scope, tracker) };
+        })
+      : await Promise.all(
+          applicable.map(async ({ policy, scope }) => {
+            const [rule, tracker] = await Promise.all([
+              ruleForCall(policy.name, policy.rule, policy.perCall, policy.burstIsExplicit, context),
+              this.identify(policy.by, context),
+            ]);
+            return { policy, rule, tracker, ...(await this.countedKey(policy, scope, tracker, context)) };
+          }),
+        );
+    let results: readonly RateLimitResult[];
     try {
       // Admitted by every policy, or consuming none: a refused call never spends another policy's quota.
       // The client is the slot, so on Cluster all the policies that count one client are one script.
-      batch = await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })));
+      // One policy (the usual route) is one check, the limiter's single-policy path.
+      const only = checks.length === 1 ? checks[0]! : undefined;
+      results = only
+        ? [await this.limiter.consume(only.subject, only.rule, { slot: only.slot })]
+        : (await this.limiter.consumeAll(checks.map(({ subject, rule, slot }) => ({ subject, rule, slot })))).results;
     } catch (error) {
       if (error instanceof RateLimitUnavailableError) throw new RateLimitUnavailableException(error);
       throw error;
@@ -68,7 +79,7 @@ export class RateLimitEnforcer {
     const outcomes: PolicyOutcome[] = checks.map(({ policy, rule }, i) => ({
       name: policy.name,
       windowMs: rule.windowMs,
-      result: batch.results[i]!,
+      result: results[i]!,
     }));
     const refused = outcomes.filter(({ result }) => !result.allowed);
     if (refused.length === 0) return { outcomes };
@@ -106,8 +117,7 @@ export class RateLimitEnforcer {
     context: ExecutionContext,
   ): Promise<{ subject: string; slot: string; key: string }> {
     const keyOf = policy.key ?? this.options.key;
-    if (keyOf === undefined)
-      return { subject: `${policy.name}:${scope}:${tracker}`, slot: tracker, key: `${scope}:${tracker}` };
+    if (keyOf === undefined) return siteKey(policy.name, scope, tracker);
     const key = await keyOf(context, tracker, policy.name);
     if (typeof key !== 'string' || key === '') {
       throw new CacheKeyError(key, 'a rate-limit `key` function must return a non-empty string');
@@ -124,7 +134,25 @@ export class RateLimitEnforcer {
       }
       return `k:${key}`;
     }
-    if (context.getType() !== 'http') return '*';
-    return clientIdentity(by ?? 'ip', context.switchToHttp().getRequest(), this.options.clientAddress);
+    return this.trackerOf(by, context);
   }
+
+  /** The client as the request shows it (`by` 'ip' or 'user'). */
+  private trackerOf(by: 'ip' | 'user' | undefined, context: ExecutionContext): string {
+    if (context.getType() !== 'http') return '*';
+    // The request is the first handler argument on every HTTP adapter (`switchToHttp()` builds closures per call).
+    return clientIdentity(by ?? 'ip', context.getArgByIndex(0), this.options.clientAddress);
+  }
+
+  /** No per-call option, `by` or `key` function: the policy's rule and subject are known without awaiting. */
+  private decidedUpFront(policy: ScopedPolicy['policy']): boolean {
+    return (
+      policy.perCall === undefined && typeof policy.by !== 'function' && (policy.key ?? this.options.key) === undefined
+    );
+  }
+}
+
+/** The counted subject of a policy at a site: one quota per site and client, the client's slot. */
+function siteKey(name: string, scope: string, tracker: string): { subject: string; slot: string; key: string } {
+  return { subject: `${name}:${scope}:${tracker}`, slot: tracker, key: `${scope}:${tracker}` };
 }

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { effectivePolicies, type ScopedPolicy } from './rate-limit-metadata.accessor.js';
-import { rateLimitHeaders, writeHeaders, type HeaderSink } from './rate-limit-headers.js';
+import { headerSetter, writeHeaders, writeRateLimitHeaders, type HeaderSink } from './rate-limit-headers.js';
 import { RateLimitEnforcer } from './rate-limit.enforcer.js';
 
 /**
@@ -20,14 +20,18 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const policies = this.policiesOf(context);
     if (policies.length === 0) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<object>();
+    // Request and response are the first two handler arguments (`switchToHttp()` builds closures per call).
+    const request = context.getArgByIndex<object>(0);
     if (!this.enforcer.claim(request)) return true;
 
     const verdict = await this.enforcer.check(policies, context);
-    const headers = verdict.refusal?.headers ?? rateLimitHeaders(verdict.outcomes, this.enforcer.options.headers);
-    writeHeaders(http.getResponse<HeaderSink>(), headers);
-    if (verdict.refusal) throw verdict.refusal;
+    const response = context.getArgByIndex<HeaderSink>(1);
+    if (verdict.refusal) {
+      writeHeaders(response, verdict.refusal.headers);
+      throw verdict.refusal;
+    }
+    // Admitted (nearly every request): the headers go straight to the response, no list built.
+    writeRateLimitHeaders(verdict.outcomes, this.enforcer.options.headers, headerSetter(response));
     return true;
   }
 

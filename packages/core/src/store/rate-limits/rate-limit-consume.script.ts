@@ -4,12 +4,10 @@ import type {
   RateLimitConsumeRequest,
   RateLimitOutcome,
 } from '../rate-limit.store.js';
-import { LUA_BLOCK_STEP } from './rate-limit-block.script.js';
-import { LUA_FIXED_WINDOW_STEP } from './rate-limit-fixed-window.script.js';
-import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
-import { LUA_SLIDING_LOG_STEP } from './rate-limit-sliding-log.script.js';
-import { LUA_SLIDING_WINDOW_STEP } from './rate-limit-sliding-window.script.js';
-import { LUA_TOKEN_BUCKET_STEP } from './rate-limit-token-bucket.script.js';
+import { luaBlock } from './rate-limit-block.script.js';
+import { LUA_CLOCK } from './rate-limit-clock.fragment.js';
+import { luaStepFunction } from './rate-limit-lua-step.js';
+import { LUA_STEPS } from './rate-limit-steps.js';
 import { defineScript } from '../redis/redis-script.js';
 
 /** The code each algorithm goes by in ARGV (its step's position in the script's table). */
@@ -19,6 +17,11 @@ export const RATE_LIMIT_ALGORITHM_CODES: Record<RateLimitAlgorithm, number> = {
   'sliding-log': 3,
   'token-bucket': 4,
 };
+
+/** The algorithms by code: the step of code n is the script's `steps[n]`. */
+const ALGORITHMS = (Object.keys(RATE_LIMIT_ALGORITHM_CODES) as RateLimitAlgorithm[]).sort(
+  (a, b) => RATE_LIMIT_ALGORITHM_CODES[a] - RATE_LIMIT_ALGORITHM_CODES[b],
+);
 
 /** Policies one script checks at most; a larger batch is split (and then checked as for several slots). */
 export const RATE_LIMIT_MAX_BATCH = 8;
@@ -44,25 +47,22 @@ export const RATE_LIMIT_ARGS_PER_POLICY = POLICY_ARGS.length;
  * (nothing taken unless every policy admitted) and the receipt (0 unless
  * admitted) is what a refund needs.
  */
-const LUA = `${LUA_NOW_US}${LUA_BLOCK_STEP}${LUA_FIXED_WINDOW_STEP}${LUA_SLIDING_WINDOW_STEP}${LUA_SLIDING_LOG_STEP}${LUA_TOKEN_BUCKET_STEP}
-local steps = { fixedWindow, slidingWindow, slidingLog, tokenBucket }
+const LUA = `${LUA_CLOCK}${ALGORITHMS.map((algorithm) => luaStepFunction(LUA_STEPS[algorithm])).join('')}
+local steps = { ${ALGORITHMS.map((algorithm) => LUA_STEPS[algorithm].fn).join(', ')} }
 local n = #KEYS / 2
 local decisions = {}
 local admitted = true
 for i = 1, n do
   local a = (i - 1) * ${RATE_LIMIT_ARGS_PER_POLICY}
-  local p = {
-    algorithm = tonumber(ARGV[a + 1]), limit = tonumber(ARGV[a + 2]), window = tonumber(ARGV[a + 3]),
-    cost = tonumber(ARGV[a + 4]), blockMs = tonumber(ARGV[a + 5]), burst = tonumber(ARGV[a + 6]),
-  }
-  local d
-  local blocked = blockedFor(KEYS[2 * i])
+  local algorithm, limit, window = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local cost, blockMs, burst = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+  local d = { blockMs = blockMs }
+  local blocked = ${luaBlock.remaining('KEYS[2 * i]')}
   if blocked > 0 then
-    d = { ok = false, blocked = true, remaining = 0, reset = blocked, retry = blocked }
+    d.ok, d.blocked, d.remaining, d.reset, d.retry = false, true, 0, blocked, blocked
   else
-    d = steps[p.algorithm](KEYS[2 * i - 1], p)
+    d.ok, d.remaining, d.reset, d.retry, d.commit, d.idle = steps[algorithm](KEYS[2 * i - 1], limit, window, cost, burst)
   end
-  d.p = p
   decisions[i] = d
   if not d.ok then admitted = false end
 end
@@ -71,13 +71,13 @@ for i = 1, n do
   local d = decisions[i]
   local remaining, reset, retry, receipt = d.remaining, d.reset, 0, 0
   if admitted then
-    receipt = d.commit()
+    receipt = d.commit(true)
   elseif d.ok then
     remaining, reset = d.idle()
   else
     retry = d.retry
-    if not d.blocked and d.p.blockMs > 0 then
-      retry = startBlock(KEYS[2 * i], d.p.blockMs, retry)
+    if not d.blocked and d.blockMs > 0 then
+      ${luaBlock.start('KEYS[2 * i]', 'd.blockMs', 'retry')}
       reset = math.max(reset, retry)
     end
     remaining = math.max(remaining, 0)

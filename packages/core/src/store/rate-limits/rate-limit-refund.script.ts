@@ -1,6 +1,6 @@
 import { RATE_LIMIT_ALGORITHM_CODES, RATE_LIMIT_MAX_BATCH } from './rate-limit-consume.script.js';
 import type { RateLimitConsumeRequest } from '../rate-limit.store.js';
-import { LUA_NOW_US } from './rate-limit-clock.fragment.js';
+import { LUA_CLOCK } from './rate-limit-clock.fragment.js';
 import { defineScript } from '../redis/redis-script.js';
 
 /** ARGV of one policy's refund, by name, in the order the script reads them. */
@@ -27,7 +27,8 @@ export const RATE_LIMIT_REFUND_ARGS_PER_POLICY = REFUND_ARGS.length;
  * KEYS: policyKeys (state₁, state₂, …)
  * ARGV: policyArgs (per policy: algorithm code, limit, windowMs, cost, receipt)
  */
-const LUA = `${LUA_NOW_US}
+const LUA = `${LUA_CLOCK}
+local nowUs = clockUs()
 for i = 1, #KEYS do
   local a = (i - 1) * ${RATE_LIMIT_REFUND_ARGS_PER_POLICY}
   local algorithm, limit, window = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])

@@ -1,5 +1,6 @@
 import { clusterSlot } from '../redis/cluster-slot.js';
 import { RATE_LIMIT_MAX_BATCH, rateLimitConsumeCall, rateLimitConsumeScripts } from './rate-limit-consume.script.js';
+import { rateLimitConsumeOneScripts } from './rate-limit-consume-one.script.js';
 import { rateLimitRefundCall, rateLimitRefundScripts } from './rate-limit-refund.script.js';
 import type {
   RateLimitBatchOutcome,
@@ -11,18 +12,23 @@ import type {
 import type { RedisConnection } from '../redis/redis-connection.js';
 
 /**
- * Rate limits on Redis: one EVALSHA per batch of policies (one for a single
- * policy), their keys in one slot, the server's clock.
+ * Rate limits on Redis: one EVALSHA per batch of policies, their keys in one
+ * slot, the server's clock. A single policy runs its algorithm's own script.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly maxBatch = RATE_LIMIT_MAX_BATCH;
 
   constructor(private readonly connection: RedisConnection) {
-    connection.define(...rateLimitConsumeScripts, ...rateLimitRefundScripts);
+    connection.define(
+      ...Object.values(rateLimitConsumeOneScripts),
+      ...rateLimitConsumeScripts,
+      ...rateLimitRefundScripts,
+    );
   }
 
-  async consume(request: RateLimitConsumeRequest): Promise<RateLimitOutcome> {
-    return (await this.consumeAll([request])).outcomes[0]!;
+  consume(request: RateLimitConsumeRequest): Promise<RateLimitOutcome> {
+    // The request names its values as the script does: it is the script's arguments as it is.
+    return this.connection.run(rateLimitConsumeOneScripts[request.algorithm], request.keys, request);
   }
 
   consumeAll(requests: readonly RateLimitConsumeRequest[]): Promise<RateLimitBatchOutcome> {

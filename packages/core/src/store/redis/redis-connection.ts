@@ -50,16 +50,15 @@ export class RedisConnection {
    * fixed-key variant.
    */
   run<K, A, R>(script: LuaScript<K, A, R>, keys: NoInfer<K>, args: NoInfer<A>): Promise<R> {
-    const command = this.scripts.command(script);
     const keyList = script.keyList(keys);
     const argList = script.argList(args);
-    if (script.numberOfKeys < 0) {
-      return this.bounded(() => command(keyList.length, ...keyList, ...argList)).then((reply) => script.decode(reply));
-    }
-    if (keyList.length !== script.numberOfKeys) {
+    const keyCount = script.numberOfKeys < 0 ? keyList.length : script.numberOfKeys;
+    if (keyList.length !== keyCount) {
       throw new Error(`Script ${script.name} expects ${script.numberOfKeys} keys, got ${keyList.length}`);
     }
-    return this.bounded(() => command(...keyList, ...argList)).then((reply) => script.decode(reply));
+    const typed = script as LuaScript<unknown, unknown, R>;
+    if (!this.isCluster) return this.scripts.send(typed, keyCount, keyList, argList);
+    return this.bounded(() => this.scripts.send(typed, keyCount, keyList, argList));
   }
 
   /**
@@ -94,7 +93,7 @@ export class RedisConnection {
    * pipeline is open is missing from that pipeline.
    */
   define(...scripts: LuaScript[]): void {
-    for (const script of scripts) this.scripts.command(script);
+    for (const script of scripts) this.scripts.prepare(script);
   }
 
   /**

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
-import type { LuaScript, ReplyMode, ScriptArg } from './redis-script.js';
+import type { LuaScript, ScriptArg } from './redis-script.js';
 
-type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
+/** Sends one script: its KEYS count, KEYS and ARGV; resolves with the decoded reply. */
+type ScriptSender = (keyCount: number, keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>;
+
+type ClientCommand = (...args: unknown[]) => Promise<unknown>;
 
 /**
  * How a script reaches one client. Standalone: the built-in EVALSHA, so
@@ -12,49 +15,65 @@ type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
  * then pays for), with EVAL once when the server does not know the SHA.
  * Cluster keeps `defineCommand`: auto-pipelining routes a command by its first
  * argument, which for a defined script is its first key (for EVALSHA it would
- * be the SHA).
+ * be the SHA). KEYS and ARGV go to ioredis as the arrays they are (it
+ * flattens its arguments anyway), and the reply is decoded in the same step
+ * that catches NOSCRIPT: nothing is copied or awaited on the way.
  */
 export class ScriptCommands {
-  private readonly commands = new Map<string, ScriptCommand>();
+  private readonly senders = new Map<string, ScriptSender>();
 
   constructor(private readonly client: RedisClient) {}
 
-  /** The command sending `script` (arguments: its keys, then its ARGV), with the reply mode it asks for. */
-  command(script: LuaScript): ScriptCommand {
-    const reply = script.reply;
-    const id = reply === 'buffer' ? `${script.name}Buffer` : script.name;
-    let command = this.commands.get(id);
-    if (!command) {
-      command = this.client instanceof Cluster ? this.defined(script, reply) : this.bySha(script, reply);
-      this.commands.set(id, command);
-    }
-    return command;
+  /** Sends `script` with its reply mode and decodes the reply. */
+  send<R>(
+    script: LuaScript<unknown, unknown, R>,
+    keyCount: number,
+    keys: readonly string[],
+    args: readonly ScriptArg[],
+  ): Promise<R> {
+    return this.sender(script)(keyCount, keys, args) as Promise<R>;
   }
 
-  private defined(script: LuaScript, reply: ReplyMode): ScriptCommand {
-    const client = this.client as unknown as Record<string, ScriptCommand>;
+  /** Makes `script` ready to send (registered on a Cluster client). */
+  prepare(script: LuaScript): void {
+    this.sender(script);
+  }
+
+  private sender(script: LuaScript): ScriptSender {
+    const id = script.reply === 'buffer' ? `${script.name}Buffer` : script.name;
+    let sender = this.senders.get(id);
+    if (!sender) {
+      sender = this.client instanceof Cluster ? this.defined(script) : this.bySha(script);
+      this.senders.set(id, sender);
+    }
+    return sender;
+  }
+
+  private defined(script: LuaScript): ScriptSender {
+    const client = this.client as unknown as Record<string, ClientCommand>;
     if (!client[script.name]) {
       const numberOfKeys = script.numberOfKeys >= 0 ? script.numberOfKeys : undefined;
       this.client.defineCommand(script.name, { numberOfKeys, lua: script.lua });
     }
-    return client[reply === 'buffer' ? `${script.name}Buffer` : script.name]!.bind(this.client);
+    const command = client[script.reply === 'buffer' ? `${script.name}Buffer` : script.name]!.bind(this.client);
+    const decode = script.decode;
+    // A fixed count was registered with the command; a varying one goes first.
+    if (script.numberOfKeys >= 0) return (_keyCount, keys, args) => command(keys, args).then(decode);
+    return (keyCount, keys, args) => command(keyCount, keys, args).then(decode);
   }
 
-  private bySha(script: LuaScript, reply: ReplyMode): ScriptCommand {
+  private bySha(script: LuaScript): ScriptSender {
     const sha = createHash('sha1').update(script.lua).digest('hex');
     // ioredis has a Buffer-reply twin of every built-in command (`evalshaBuffer`), missing from its typings.
-    const variant = reply === 'buffer' ? 'Buffer' : '';
-    const client = this.client as unknown as Record<string, ScriptCommand>;
+    const variant = script.reply === 'buffer' ? 'Buffer' : '';
+    const client = this.client as unknown as Record<string, ClientCommand>;
     const evalsha = client[`evalsha${variant}`]!.bind(this.client);
     const evalText = client[`eval${variant}`]!.bind(this.client);
-    const fixedKeys = script.numberOfKeys >= 0 ? [script.numberOfKeys] : [];
-    return async (...args) => {
-      try {
-        return await evalsha(sha, ...fixedKeys, ...args);
-      } catch (error) {
-        if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
-        return evalText(script.lua, ...fixedKeys, ...args); // EVAL also loads it for the next EVALSHA
-      }
-    };
+    const { lua, decode } = script;
+    return (keyCount, keys, args) =>
+      evalsha(sha, keyCount, keys, args).then(decode, (error: Error) => {
+        if (!error?.message?.startsWith('NOSCRIPT')) throw error;
+        return evalText(lua, keyCount, keys, args).then(decode); // EVAL also loads it for the next EVALSHA
+      });
   }
 }
