@@ -1,12 +1,13 @@
 import { createCache, type Cache } from '@cachet/core';
 import { sleep, testRedisUrl, uniqueNamespace } from '@cachet/testing';
 
-type Write = 'invalidateTags' | 'delete' | 'clear' | 'set';
+type Write = 'invalidateTags' | 'delete' | 'clear' | 'deleteMatching' | 'set';
 
 async function write(cache: Cache, kind: Write, key: string): Promise<void> {
   if (kind === 'invalidateTags') await cache.invalidateTags('t');
   else if (kind === 'delete') await cache.delete(key);
   else if (kind === 'clear') await cache.clear();
+  else if (kind === 'deleteMatching') await cache.deleteMatching(`${key}*`);
   else await cache.set(key, 'written', { ttl: '1m', tags: ['t'] });
 }
 
@@ -24,7 +25,7 @@ describe.each([
   });
   afterAll(() => cache.close());
 
-  it.each<Write>(['invalidateTags', 'delete', 'clear', 'set'])('%s', async (kind) => {
+  it.each<Write>(['invalidateTags', 'delete', 'clear', 'deleteMatching', 'set'])('%s', async (kind) => {
     const key = `k-${kind}`;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
